@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './e2e/chromium';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  reporter: [['list']],
+  use: {
+    browserName: 'chromium',
+    launchOptions: chromiumLaunchOptions,
+  },
+});

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Sets up a Debian machine to run and test Roundtable: Debian packages, the npm
+# packages (Node 24 comes with them as the `node` dev dependency, which npm
+# scripts put first on PATH), the Electron binary where it can be downloaded,
+# and the mediasoup worker. Every step is skipped when already done, so a
+# second run takes seconds.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+# shellcheck source=lib/common.sh
+. scripts/lib/common.sh
+
+ensure_debian_packages ca-certificates chromium fonts-dejavu-core
+command -v npm >/dev/null || ensure_debian_packages nodejs npm
+
+# npm packages, reinstalled only when the lockfile changed.
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp=node_modules/.roundtable-setup-lock
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$stamp"
+fi
+
+# Electron downloads its binary on first use; where that fails (no internet)
+# the desktop app cannot start, and `npm run host` is the way to host.
+electron_state="$(node -e 'try { require("fs").accessSync(require("electron")); console.log("ok") } catch { console.log("absent") }' 2>/dev/null || true)"
+[ "$electron_state" = ok ] || log "Electron binary not available here: use 'npm run host' (headless host)"
+
+# The mediasoup worker, in order of preference: one given by the user, the one
+# mediasoup's own install put in place (its prebuilt download), one this project
+# built and cached, mediasoup's own install now, and last our offline build.
+resolve_worker() {
+  local default_bin=node_modules/mediasoup/worker/out/Release/mediasoup-worker
+  if [ -n "${MEDIASOUP_WORKER_BIN:-}" ]; then
+    [ -x "$MEDIASOUP_WORKER_BIN" ] || die "MEDIASOUP_WORKER_BIN=$MEDIASOUP_WORKER_BIN is not an executable"
+    echo "$MEDIASOUP_WORKER_BIN"; return
+  fi
+  [ -x "$default_bin" ] && { echo "$repo/$default_bin"; return; }
+  bash scripts/mediasoup-worker/build.sh --if-cached 2>/dev/null && return
+  log "running mediasoup's own worker install (prebuilt download)"
+  if (cd node_modules/mediasoup && timeout 900 node npm-scripts.mjs postinstall) >/dev/null 2>&1 \
+    && [ -x "$default_bin" ]; then
+    echo "$repo/$default_bin"; return
+  fi
+  log "no prebuilt worker reachable: building it from mediasoup's source"
+  bash scripts/mediasoup-worker/build.sh
+}
+worker_bin="$(resolve_worker)"
+echo "MEDIASOUP_WORKER_BIN=$worker_bin" >.env
+log "ready (mediasoup worker: $worker_bin)"
