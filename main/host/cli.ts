@@ -1,0 +1,61 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseHostConfig } from './config';
+import { startHost } from './host';
+
+// `npm run host`: the meeting host without a window.
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseHostConfig(process.argv.slice(2));
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`roundtable host: ${(error as Error).message} (see --help)`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (!config) return;
+  // The bundle lives in dist/main/; the web client in dist/renderer/.
+  config.webClientDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+
+  const host = await startHost(config);
+  const lines = [
+    '',
+    'Roundtable is hosting.',
+    '',
+    'People on your network open:',
+    ...host.urls.map((url) => `  ${url}`),
+    '',
+    `Invite link (share it):  ${host.inviteUrl}`,
+    `Owner link (keep it):    ${host.ownerUrl}`,
+    host.fingerprint
+      ? `Certificate fingerprint (SHA-256), compare it when the browser warns:\n  ${host.fingerprint}`
+      : 'Plain HTTP (--insecure-http): browsers allow camera and microphone only on localhost.',
+    '',
+    `Media ports to allow through a firewall: ${host.mediaSockets.join(', ')}`,
+    `Data: ${config.dataDir}`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: ending the meeting for everyone`);
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('roundtable host failed to start:', error);
+  process.exit(1);
+});

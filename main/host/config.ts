@@ -1,0 +1,112 @@
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface HostConfig {
+  /** HTTPS (or HTTP) and WebSocket port; 0 picks a free one. */
+  port: number;
+  /** Address the HTTP server listens on. */
+  listenIp: string;
+  /** Where the certificate, database and settings live. */
+  dataDir: string;
+  /** Addresses announced in ICE candidates; empty means every LAN address plus loopback. */
+  announcedIps: string[];
+  /** Number of mediasoup workers, one per core by default. */
+  workers: number;
+  /** First WebRtcServer port (UDP and TCP); worker i uses rtcPort + i. 0 lets the OS pick (tests). */
+  rtcPort: number;
+  /** Plain HTTP, for local development only: browsers grant camera access only on localhost then. */
+  insecureHttp: boolean;
+  /** The mediasoup worker executable; undefined uses mediasoup's own resolution. */
+  workerBin: string | undefined;
+  /** Directory of the built React client served to browsers; undefined serves none. */
+  webClientDir: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export const DEFAULT_PORT = 8443;
+export const DEFAULT_RTC_PORT = 40000;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'roundtable');
+}
+
+const HELP = `Usage: npm run host -- [options]
+
+  --port <n>            HTTPS and WebSocket port (ROUNDTABLE_PORT, default ${DEFAULT_PORT})
+  --data-dir <path>     certificate, database, settings (ROUNDTABLE_DATA_DIR, default ${defaultDataDir()})
+  --announced-ip <ip>   address to announce to clients, repeatable or comma-separated
+                        (ROUNDTABLE_ANNOUNCED_IP, default every LAN address and 127.0.0.1)
+  --workers <n>         mediasoup workers (ROUNDTABLE_WORKERS, default one per core)
+  --rtc-port <n>        first media port, UDP and TCP, one per worker (ROUNDTABLE_RTC_PORT, default ${DEFAULT_RTC_PORT})
+  --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
+  --help                this text
+`;
+
+export class ConfigError extends Error {}
+
+function toPort(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${name} must be a port number, got "${value}"`);
+  return n;
+}
+
+function toCount(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new ConfigError(`${name} must be between 1 and 64, got "${value}"`);
+  return n;
+}
+
+/**
+ * Reads the host's settings from command-line arguments, then the environment,
+ * then defaults. Returns undefined when --help was asked for (after printing it).
+ */
+export function parseHostConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  print: (text: string) => void = console.log,
+): HostConfig | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'announced-ip': { type: 'string', multiple: true },
+      workers: { type: 'string' },
+      'rtc-port': { type: 'string' },
+      'insecure-http': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    print(HELP);
+    return undefined;
+  }
+  const announced =
+    values['announced-ip'] ?? (env.ROUNDTABLE_ANNOUNCED_IP ? [env.ROUNDTABLE_ANNOUNCED_IP] : []);
+  return {
+    port: toPort('--port', values.port ?? env.ROUNDTABLE_PORT ?? String(DEFAULT_PORT)),
+    listenIp: '0.0.0.0',
+    dataDir: values['data-dir'] ?? env.ROUNDTABLE_DATA_DIR ?? defaultDataDir(env),
+    announcedIps: announced
+      .flatMap((list) => list.split(','))
+      .map((ip) => ip.trim())
+      .filter(Boolean),
+    workers: toCount(
+      '--workers',
+      values.workers ?? env.ROUNDTABLE_WORKERS ?? String(availableParallelism()),
+    ),
+    rtcPort: toPort(
+      '--rtc-port',
+      values['rtc-port'] ?? env.ROUNDTABLE_RTC_PORT ?? String(DEFAULT_RTC_PORT),
+    ),
+    insecureHttp:
+      values['insecure-http'] ?? ['1', 'true'].includes(env.ROUNDTABLE_INSECURE_HTTP ?? ''),
+    workerBin: env.MEDIASOUP_WORKER_BIN || undefined,
+    webClientDir: undefined,
+    logLevel: 'info',
+  };
+}

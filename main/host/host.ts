@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController } from 'fastify';
+import { Presence } from '../presence/presence';
+import { RoomRegistry } from '../sfu/rooms';
+import { WorkerPool } from '../sfu/worker-pool';
+import { ClientDoor } from '../signaling/client-door';
+import { clientDoorRoutes } from '../signaling/http-routes';
+import { ServiceApi } from '../signaling/services';
+import { SessionRegistry } from '../signaling/session';
+import { openDatabase } from '../storage/database';
+import { HubStore, type Hub } from '../storage/hub-store';
+import type { HostConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { lanAddresses } from './network';
+import { loadOrCreateCertificate } from './tls';
+
+/** Frames above this close the socket outright; the door answers smaller oversized frames with an error. */
+const WS_HARD_LIMIT = 1024 * 1024;
+
+export interface RunningHost {
+  /** Base URLs people open, LAN addresses first. */
+  urls: string[];
+  port: number;
+  /** SHA-256 fingerprint of the HTTPS certificate; undefined with --insecure-http. */
+  fingerprint: string | undefined;
+  hub: Hub;
+  /** Links that let someone join the host's hub: as a member, or as its owner. */
+  inviteUrl: string;
+  ownerUrl: string;
+  /** "udp 192.168.1.20:40000", ...: what a firewall must let through. */
+  mediaSockets: string[];
+  store: HubStore;
+  rooms: RoomRegistry;
+  pool: WorkerPool;
+  close(): Promise<void>;
+}
+
+/**
+ * The meeting host: mediasoup workers, the rooms, storage and presence, and
+ * the HTTP(S) server with the client door. The desktop app and `npm run host`
+ * both run this.
+ */
+export async function startHost(
+  config: HostConfig,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningHost> {
+  await mkdir(config.dataDir, { recursive: true });
+  const db = openDatabase(join(config.dataDir, 'roundtable.db'));
+  const store = new HubStore(db);
+  store.resetOnlineStatuses();
+  const hub = store.defaultHub();
+  const addresses = config.announcedIps.length ? config.announcedIps : lanAddresses();
+  const certificate = config.insecureHttp
+    ? undefined
+    : await loadOrCreateCertificate(config.dataDir, addresses);
+
+  const pool = await WorkerPool.create(
+    { count: config.workers, rtcPort: config.rtcPort, addresses, workerBin: config.workerBin },
+    log,
+  );
+  const rooms = new RoomRegistry(pool);
+  const sessions = new SessionRegistry();
+  // Presence publishes through the door, which is created right after it.
+  const presence = new Presence(store, (hubId, userId, online) =>
+    door.publishPresence(hubId, userId, online),
+  );
+  const door = new ClientDoor({ store, rooms, sessions, presence, log });
+  const services = new ServiceApi({ store, rooms, sessions, presence, log });
+
+  const app = Fastify({
+    loggerInstance: log,
+    // Media and signaling events are logged by the doors; one line per HTTP request is noise.
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(certificate ? { https: { cert: certificate.cert, key: certificate.key } } : {}),
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
+  await app.register(clientDoorRoutes, { services, door });
+  if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webClientDir });
+  }
+
+  const closeAll = async () => {
+    door.closeAll();
+    await app.close();
+    rooms.closeAll();
+    pool.close();
+    db.close();
+  };
+  try {
+    await app.listen({ port: config.port, host: config.listenIp });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const port = (app.server.address() as { port: number }).port;
+  const scheme = certificate ? 'https' : 'http';
+  const urls = addresses.map((ip) => `${scheme}://${ip}:${port}/`);
+  const joinLink = (secret: string) =>
+    `${urls[0]}#/join?hub=${hub.id}&invite=${encodeURIComponent(secret)}` +
+    (certificate ? `&fp=${encodeURIComponent(certificate.fingerprint)}` : '');
+
+  return {
+    urls,
+    port,
+    fingerprint: certificate?.fingerprint,
+    hub,
+    inviteUrl: joinLink(hub.inviteSecret),
+    ownerUrl: joinLink(hub.ownerKey),
+    mediaSockets: await pool.mediaSockets(),
+    store,
+    rooms,
+    pool,
+    close: closeAll,
+  };
+}

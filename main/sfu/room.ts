@@ -1,0 +1,265 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { MediaSource } from '../../shared/protocol/rtc';
+import type { PeerInfo } from '../../shared/protocol/messages';
+import { ROUTER_MEDIA_CODECS } from './codecs';
+import type { PooledWorker } from './worker-pool';
+
+export interface ProducerAppData extends types.AppData {
+  source: MediaSource;
+  peerId: string;
+}
+
+/**
+ * One participant's media state in a room, whichever door they came through.
+ * Closing a transport closes its producers and consumers (mediasoup does).
+ */
+export class Peer {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer<ProducerAppData>>();
+  readonly consumers = new Map<string, types.Consumer>();
+  /** What this peer's device can receive; set when it enters. */
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
+  entered = false;
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    readonly fullname: string,
+  ) {}
+
+  info(): PeerInfo {
+    return {
+      peer_id: this.id,
+      user_id: this.userId,
+      fullname: this.fullname,
+      producers: [...this.producers.values()].map((producer) => ({
+        producer_id: producer.id,
+        kind: producer.kind,
+        source: producer.appData.source,
+        paused: producer.paused,
+      })),
+    };
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const transport = this.transports.get(id);
+    if (!transport) throw new RoomError('not_found', `no transport ${id} for this peer`);
+    return transport;
+  }
+
+  producer(id: string): types.Producer<ProducerAppData> {
+    const producer = this.producers.get(id);
+    if (!producer) throw new RoomError('not_found', `no producer ${id} for this peer`);
+    return producer;
+  }
+
+  consumer(id: string): types.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new RoomError('not_found', `no consumer ${id} for this peer`);
+    return consumer;
+  }
+}
+
+export type RoomErrorReason = 'not_found' | 'out_of_order' | 'media_error';
+
+/** A request the room cannot carry out; the doors turn it into their own error replies. */
+export class RoomError extends Error {
+  constructor(
+    readonly reason: RoomErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RoomEvents {
+  /** The peer's published set changed: it entered, or a producer was added. */
+  'peer-updated': [peer: Peer];
+  'peer-left': [peer: Peer];
+  'producer-state': [peer: Peer, producer: types.Producer<ProducerAppData>];
+  'producer-closed': [peer: Peer, producerId: string];
+  /** A consumer went away because its producer did; `peer` is the consumer's owner. */
+  'consumer-closed': [peer: Peer, consumerId: string, producerId: string];
+  'active-speaker': [peer: Peer | undefined];
+  closed: [];
+}
+
+/**
+ * A meeting room: one router on one worker, its peers, and an active-speaker
+ * observer. Both doors (the seed-000 client door and the seed-002 REST door)
+ * act on rooms only through this class and listen to its events.
+ */
+export class Room extends EventEmitter<RoomEvents> {
+  readonly peers = new Map<string, Peer>();
+  private closed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly hubId: string,
+    readonly host: PooledWorker,
+    readonly router: types.Router,
+    private readonly speakerObserver: types.ActiveSpeakerObserver,
+  ) {
+    super();
+    speakerObserver.on('dominantspeaker', ({ producer }) => {
+      this.emit('active-speaker', this.peers.get((producer.appData as ProducerAppData).peerId));
+    });
+  }
+
+  static async create(id: string, hubId: string, host: PooledWorker): Promise<Room> {
+    const router = await host.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
+    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
+    host.routerCount++;
+    return new Room(id, hubId, host, router, speakerObserver);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  addPeer(id: string, userId: string, fullname: string): Peer {
+    if (this.closed) throw new RoomError('not_found', `room ${this.id} is closed`);
+    const peer = new Peer(id, userId, fullname);
+    this.peers.set(id, peer);
+    return peer;
+  }
+
+  /** Entered peers other than `except`, as clients list them. */
+  peerInfos(except?: Peer): PeerInfo[] {
+    return [...this.peers.values()]
+      .filter((peer) => peer.entered && peer !== except)
+      .map((peer) => peer.info());
+  }
+
+  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: this.host.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { direction },
+    });
+    peer.transports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return transport;
+  }
+
+  async connectTransport(
+    peer: Peer,
+    transportId: string,
+    dtlsParameters: types.DtlsParameters,
+  ): Promise<void> {
+    await peer.transport(transportId).connect({ dtlsParameters });
+  }
+
+  async produce(
+    peer: Peer,
+    transportId: string,
+    options: {
+      kind: types.MediaKind;
+      rtpParameters: types.RtpParameters;
+      source: MediaSource;
+      paused: boolean;
+    },
+  ): Promise<types.Producer<ProducerAppData>> {
+    const transport = peer.transport(transportId);
+    if (transport.appData.direction !== 'send')
+      throw new RoomError('out_of_order', 'produce needs the send transport');
+    const producer = await transport.produce<ProducerAppData>({
+      kind: options.kind,
+      rtpParameters: options.rtpParameters,
+      paused: options.paused,
+      appData: { source: options.source, peerId: peer.id },
+    });
+    peer.producers.set(producer.id, producer);
+    producer.observer.on('close', () => {
+      peer.producers.delete(producer.id);
+      if (!this.closed) this.emit('producer-closed', peer, producer.id);
+    });
+    if (producer.kind === 'audio' && options.source === 'microphone') {
+      await this.speakerObserver.addProducer({ producerId: producer.id });
+    }
+    if (peer.entered) this.emit('peer-updated', peer);
+    return producer;
+  }
+
+  enter(peer: Peer, rtpCapabilities: types.RtpCapabilities): void {
+    peer.rtpCapabilities = rtpCapabilities;
+    peer.entered = true;
+    this.emit('peer-updated', peer);
+  }
+
+  /**
+   * Consumers on `consumerPeer`'s receive transport for every producer of
+   * `producerPeer` it does not consume yet. They start paused: the client
+   * resumes each once its track is wired up, so no keyframe is lost.
+   */
+  async consumePeer(consumerPeer: Peer, producerPeer: Peer): Promise<types.Consumer[]> {
+    if (!consumerPeer.entered || !consumerPeer.rtpCapabilities) {
+      throw new RoomError(
+        'out_of_order',
+        'enter the room (upstream-peer-enter) before asking for streams',
+      );
+    }
+    const recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!recv) throw new RoomError('out_of_order', 'no receive transport');
+    const consumed = new Set(
+      [...consumerPeer.consumers.values()].map((consumer) => consumer.producerId),
+    );
+    const consumers: types.Consumer[] = [];
+    for (const producer of producerPeer.producers.values()) {
+      if (consumed.has(producer.id)) continue;
+      if (
+        !this.router.canConsume({
+          producerId: producer.id,
+          rtpCapabilities: consumerPeer.rtpCapabilities,
+        })
+      )
+        continue;
+      const consumer = await recv.consume({
+        producerId: producer.id,
+        rtpCapabilities: consumerPeer.rtpCapabilities,
+        paused: true,
+        appData: { source: producer.appData.source },
+      });
+      consumerPeer.consumers.set(consumer.id, consumer);
+      consumer.observer.on('close', () => consumerPeer.consumers.delete(consumer.id));
+      consumer.on('producerclose', () => {
+        if (!this.closed)
+          this.emit('consumer-closed', consumerPeer, consumer.id, consumer.producerId);
+      });
+      consumers.push(consumer);
+    }
+    return consumers;
+  }
+
+  async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
+    const producer = peer.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.emit('producer-state', peer, producer);
+  }
+
+  closeProducer(peer: Peer, producerId: string): void {
+    peer.producer(producerId).close();
+  }
+
+  /** Closes the peer's transports (and with them its producers and consumers). Closes the room when it empties. */
+  removePeer(peer: Peer): void {
+    if (!this.peers.delete(peer.id)) return;
+    for (const transport of peer.transports.values()) transport.close();
+    this.emit('peer-left', peer);
+    if (this.peers.size === 0) this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.router.close();
+    this.host.routerCount--;
+    this.emit('closed');
+  }
+}

@@ -1,0 +1,224 @@
+import { z } from 'zod';
+import {
+  ONLINE,
+  PRIVILEGE,
+  serviceRequestSchemas,
+  type OnlineStatus,
+  type ServiceEnvelope,
+  type ServiceErrorReason,
+  type ServiceName,
+  type ServiceRequest,
+  type ServiceResponseData,
+} from '../../shared/protocol/services';
+import type { Logger } from '../host/logger';
+import type { RoomRegistry } from '../sfu/rooms';
+import type { HubStore, User } from '../storage/hub-store';
+import type { Presence } from '../presence/presence';
+import type { SessionRegistry } from './session';
+
+/** The WebSocket path, returned by room.get as endpointRoute. */
+export const WS_ROUTE = '/-/ws';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly reason: ServiceErrorReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ServiceDeps {
+  store: HubStore;
+  rooms: RoomRegistry;
+  sessions: SessionRegistry;
+  presence: Presence;
+  log: Logger;
+}
+
+/** What the HTTP request adds to a call: its credential and the address the client used to reach us. */
+export interface CallContext {
+  auth: string | undefined;
+  /** host:port from the request, returned as endpointAddress so the WebSocket goes where HTTP went. */
+  hostHeader: string;
+}
+
+type Handler<S extends ServiceName> = (
+  request: ServiceRequest<S>,
+  user: User,
+  context: CallContext,
+) => ServiceResponseData[S] | Promise<ServiceResponseData[S]>;
+
+function envelope<S extends string, D>(
+  service: S,
+  outcome: { ok: true; data: D } | { ok: false; error: ServiceError },
+): ServiceEnvelope<S, D> {
+  const base = { __ack__: service, __timestamp__: Date.now() };
+  return outcome.ok
+    ? { ...base, __status__: 'ok', data: outcome.data }
+    : {
+        ...base,
+        __status__: 'error',
+        data: { reason: outcome.error.reason, message: outcome.error.message },
+      };
+}
+
+export function errorEnvelope(
+  service: string,
+  reason: ServiceErrorReason,
+  message: string,
+): ServiceEnvelope<string, never> {
+  return envelope(service, { ok: false, error: new ServiceError(reason, message) });
+}
+
+/**
+ * The seed's service calls. Each body is validated with its schema from
+ * shared/; every call but yp.create_guest needs the x-param-auth credential.
+ */
+export class ServiceApi {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private readonly handlers: { [S in Exclude<ServiceName, 'yp.create_guest'>]: Handler<S> } = {
+    'room.get': async (request, user, context) => {
+      const privilege = this.requireMember(request.hub_id, user);
+      this.requireSocket(request.socket_id);
+      const roomId = this.deps.store.roomIdFor(request.hub_id, request.room_type);
+      const room = await this.deps.rooms.open(roomId, request.hub_id);
+      const now = Math.floor(Date.now() / 1000);
+      return {
+        id: room.id,
+        room_id: room.id,
+        hub_id: request.hub_id,
+        user_id: user.id,
+        socket_id: request.socket_id,
+        type: request.room_type,
+        guest_name: user.fullname,
+        fullname: user.fullname,
+        role: privilege >= PRIVILEGE.admin ? 'presenter' : 'attendee',
+        permission: privilege,
+        ctime: now,
+        status: room.peers.size > 0 ? 'started' : 'idle',
+        endpointAddress: context.hostHeader,
+        endpointRoute: WS_ROUTE,
+      };
+    },
+    'yp.bind_socket': (request, user) => {
+      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
+      const session = this.requireSocket(request.socket_id);
+      if (session.user && session.user.id !== user.id) {
+        throw new ServiceError('forbidden', 'this socket is bound to another user');
+      }
+      if (!session.user) {
+        session.user = user;
+        session.deviceId = request.device_id;
+        session.hubIds = new Set(this.deps.store.hubsOf(user.id));
+        this.deps.presence.socketBound(user.id);
+      }
+      return {
+        user_id: user.id,
+        uid: user.id,
+        username: user.fullname,
+        ident: user.fullname,
+        connection: 'ok',
+        socket_id: session.id,
+      };
+    },
+    'hub.get_members_by_type': (request, user) => {
+      this.requireMember(request.hub_id, user);
+      const members = this.deps.store.membersOf(request.hub_id);
+      if (request.type === 'all') return members;
+      return members.filter(
+        (member) => (member.online === ONLINE.offline) === (request.type === 'offline'),
+      );
+    },
+    'desk.set_online_status': (request, user) => {
+      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
+      const session = this.requireSocket(request.socket_id);
+      if (session.user?.id !== user.id)
+        throw new ServiceError('forbidden', 'bind this socket (yp.bind_socket) first');
+      this.deps.presence.choose(user.id, String(request.status) as OnlineStatus);
+      return { hub_id: request.hub_id, user_id: user.id, status: request.status };
+    },
+  };
+
+  /** Runs one call and always answers with an envelope; `status` is the HTTP status to send. */
+  async call(
+    service: string,
+    body: unknown,
+    context: CallContext,
+  ): Promise<{ status: number; body: ServiceEnvelope<string, unknown> }> {
+    try {
+      const data = await this.dispatch(service, body, context);
+      return { status: 200, body: envelope(service, { ok: true, data }) };
+    } catch (error) {
+      if (!(error instanceof ServiceError))
+        this.deps.log.error({ err: error, service }, 'service call failed');
+      const serviceError =
+        error instanceof ServiceError
+          ? error
+          : new ServiceError('internal', 'the host could not complete this call');
+      return {
+        status: HTTP_STATUS[serviceError.reason],
+        body: envelope(service, { ok: false, error: serviceError }),
+      };
+    }
+  }
+
+  private async dispatch(service: string, body: unknown, context: CallContext): Promise<unknown> {
+    if (!Object.hasOwn(serviceRequestSchemas, service)) {
+      throw new ServiceError('unknown_service', `unknown service "${service}"`);
+    }
+    const name = service as ServiceName;
+    const parsed = serviceRequestSchemas[name].safeParse(body);
+    if (!parsed.success) throw new ServiceError('invalid_request', z.prettifyError(parsed.error));
+    if (parsed.data.service !== name)
+      throw new ServiceError('invalid_request', 'body.service must match the URL');
+    if (name === 'yp.create_guest')
+      return this.createGuest(parsed.data as ServiceRequest<'yp.create_guest'>);
+    const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
+    if (!user)
+      throw new ServiceError('unauthenticated', 'a valid x-param-auth credential is required');
+    const handler = this.handlers[name] as Handler<typeof name>;
+    return handler(parsed.data as never, user, context);
+  }
+
+  private createGuest(
+    request: ServiceRequest<'yp.create_guest'>,
+  ): ServiceResponseData['yp.create_guest'] {
+    const hub = this.deps.store.getHub(request.hub_id);
+    if (!hub) throw new ServiceError('not_found', `no hub ${request.hub_id}`);
+    const privilege = this.deps.store.privilegeForInvite(hub, request.invite);
+    if (privilege === undefined)
+      throw new ServiceError('forbidden', 'this invite is not valid for the hub');
+    const { user, token } = this.deps.store.createGuest(
+      hub.id,
+      request.fullname,
+      request.device_id,
+      privilege,
+    );
+    return { user_id: user.id, hub_id: hub.id, fullname: user.fullname, privilege, auth: token };
+  }
+
+  private requireMember(hubId: string, user: User): number {
+    const privilege = this.deps.store.privilegeOf(hubId, user.id);
+    if (privilege === undefined)
+      throw new ServiceError('forbidden', `not a member of hub ${hubId}`);
+    return privilege;
+  }
+
+  private requireSocket(socketId: string) {
+    const session = this.deps.sessions.get(socketId);
+    if (!session) throw new ServiceError('not_found', `no connected socket ${socketId}`);
+    return session;
+  }
+}
+
+const HTTP_STATUS: Record<ServiceErrorReason, number> = {
+  invalid_json: 400,
+  invalid_request: 400,
+  unknown_service: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  internal: 500,
+};

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import {
+  dtlsParametersSchema,
+  mediaKindSchema,
+  mediaSourceSchema,
+  rtpCapabilitiesSchema,
+  rtpParametersSchema,
+  type MediaSource,
+} from './rtc';
+import { idSchema, roomTypeSchema, type OnlineStatus, type RoomType } from './services';
+
+// WebSocket messages (seed 000) are JSON arrays `["<prefix>.<name>", payload]`.
+// Room messages use the room type as prefix (`meeting.upstream-offer`); hub
+// presence uses `hub.`, socket-level messages `socket.`. `upstream-*` (and,
+// as in the seed, `downstream-offer`) go from client to host; the other
+// `downstream-*` go from host to client. docs/protocol.md describes each one.
+
+/** Fields every client message carries, as in the seed. */
+const upstreamEnvelope = {
+  /** Client correlation id: the reply to this message carries it back. */
+  cid: z.string().min(1).max(64),
+  user_id: idSchema,
+  /** The socket id the client was given (seed: ssid). */
+  ssid: idSchema,
+  hub_id: idSchema,
+  room_id: idSchema,
+};
+
+const producerId = { producer_id: idSchema };
+const consumerId = { consumer_id: idSchema };
+
+export const upstreamMessageSchemas = {
+  'upstream-request-access': z.object({ ...upstreamEnvelope, deviceId: idSchema }),
+  /** Not in the seed: mediasoup's DTLS handshake parameters for one of the peer's transports. */
+  'upstream-transport-connect': z.object({
+    ...upstreamEnvelope,
+    transport_id: idSchema,
+    dtlsParameters: dtlsParametersSchema,
+  }),
+  /** Publish one track on the send transport (`outbound_id`). */
+  'upstream-offer': z.object({
+    ...upstreamEnvelope,
+    outbound_id: idSchema,
+    inbound_id: z.null().optional(),
+    video: z.union([z.literal(0), z.literal(1)]),
+    audio: z.union([z.literal(0), z.literal(1)]),
+    kind: mediaKindSchema,
+    source: mediaSourceSchema,
+    rtpParameters: rtpParametersSchema,
+    paused: z.boolean().default(false),
+  }),
+  /** Accepted and ignored: mediasoup is ICE-lite and needs no client candidates. */
+  'upstream-icecandidate': z.object({
+    ...upstreamEnvelope,
+    outbound_id: idSchema.nullable().optional(),
+    inbound_id: idSchema.nullable().optional(),
+    peer_id: idSchema.nullable().optional(),
+    candidate: z.looseObject({ candidate: z.string().max(1024) }),
+  }),
+  /** Announce oneself to the room; carries the client's receive capabilities. */
+  'upstream-peer-enter': z.object({
+    ...upstreamEnvelope,
+    outbound_id: idSchema.nullable().optional(),
+    inbound_id: idSchema.nullable().optional(),
+    rtpCapabilities: rtpCapabilitiesSchema,
+  }),
+  /** Ask to receive a peer's streams (named by the seed, sent by the client). */
+  'downstream-offer': z.object({ ...upstreamEnvelope, peer_id: idSchema }),
+  'upstream-consumer-resume': z.object({ ...upstreamEnvelope, ...consumerId }),
+  'upstream-consumer-pause': z.object({ ...upstreamEnvelope, ...consumerId }),
+  'upstream-consumer-layers': z.object({
+    ...upstreamEnvelope,
+    ...consumerId,
+    spatialLayer: z.number().int().min(0).max(3),
+    temporalLayer: z.number().int().min(0).max(3).optional(),
+  }),
+  'upstream-producer-pause': z.object({ ...upstreamEnvelope, ...producerId }),
+  'upstream-producer-resume': z.object({ ...upstreamEnvelope, ...producerId }),
+  'upstream-producer-close': z.object({ ...upstreamEnvelope, ...producerId }),
+  'upstream-restart-ice': z.object({ ...upstreamEnvelope, transport_id: idSchema }),
+  'upstream-leave': z.object({ ...upstreamEnvelope }),
+} as const;
+
+export type UpstreamName = keyof typeof upstreamMessageSchemas;
+export type UpstreamMessage<N extends UpstreamName> = z.infer<(typeof upstreamMessageSchemas)[N]>;
+/** What a client passes to send an upstream message: the envelope is filled in by the client. */
+export type UpstreamPayload<N extends UpstreamName> = Omit<
+  z.input<(typeof upstreamMessageSchemas)[N]>,
+  keyof typeof upstreamEnvelope
+>;
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface PublishedTrack {
+  producer_id: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface PeerInfo {
+  peer_id: string;
+  user_id: string;
+  fullname: string;
+  producers: PublishedTrack[];
+}
+
+export interface ConsumerInfo {
+  consumer_id: string;
+  producer_id: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: unknown;
+  /** The producer is muted; the consumer itself always starts paused until resumed. */
+  producerPaused: boolean;
+}
+
+export interface DownstreamPayloads {
+  'downstream-hello': { socket_id: string; max_frame_bytes: number };
+  'downstream-access-granted': {
+    cid: string;
+    room_id: string;
+    peer_id: string;
+    peers: PeerInfo[];
+    routerRtpCapabilities: unknown;
+    sendTransport: TransportOptions;
+    recvTransport: TransportOptions;
+  };
+  'downstream-ack': { cid: string };
+  'downstream-offer-acknowledged': { cid: string; producer_id: string };
+  'downstream-peers-list': { room_id: string; peers: PeerInfo[] };
+  'downstream-response': { cid: string; peer_id: string; consumers: ConsumerInfo[] };
+  'downstream-ice-restarted': { cid: string; transport_id: string; iceParameters: unknown };
+  'downstream-peer-left': { room_id: string; peer_id: string; user_id: string };
+  'downstream-producer-state': {
+    room_id: string;
+    peer_id: string;
+    producer_id: string;
+    source: MediaSource;
+    paused: boolean;
+  };
+  'downstream-producer-closed': { room_id: string; peer_id: string; producer_id: string };
+  'downstream-consumer-closed': { room_id: string; consumer_id: string; producer_id: string };
+  'downstream-active-speaker': { room_id: string; peer_id: string | null };
+  'downstream-presence': { hub_id: string; user_id: string; online: OnlineStatus };
+  'downstream-error': { cid: string | null; reason: WsErrorReason; message: string };
+}
+export type DownstreamName = keyof DownstreamPayloads;
+
+export const WS_ERROR_REASONS = [
+  'invalid_json',
+  'invalid_message',
+  'unknown_message',
+  'frame_too_large',
+  'not_bound',
+  'forbidden',
+  'out_of_order',
+  'not_found',
+  'media_error',
+] as const;
+export type WsErrorReason = (typeof WS_ERROR_REASONS)[number];
+
+/** Prefixes that are not room types. */
+export const HUB_PREFIX = 'hub';
+export const SOCKET_PREFIX = 'socket';
+export type MessagePrefix = RoomType | typeof HUB_PREFIX | typeof SOCKET_PREFIX;
+
+/** Largest WebSocket frame the host accepts; SDP-sized RTP parameters fit comfortably. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export type ParsedUpstream =
+  | {
+      [N in UpstreamName]: {
+        ok: true;
+        roomType: RoomType;
+        name: N;
+        payload: UpstreamMessage<N>;
+      };
+    }[UpstreamName]
+  | { ok: false; cid: string | null; reason: WsErrorReason; message: string };
+
+/** Parses and validates one client frame. Never throws. */
+export function parseUpstream(frame: string): ParsedUpstream {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(frame);
+  } catch {
+    return { ok: false, cid: null, reason: 'invalid_json', message: 'frame is not valid JSON' };
+  }
+  if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'string') {
+    return {
+      ok: false,
+      cid: null,
+      reason: 'invalid_message',
+      message: 'a message is a JSON array ["<room_type>.<name>", payload]',
+    };
+  }
+  const [fullName, payload] = raw as [string, unknown];
+  const cid =
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof (payload as { cid?: unknown }).cid === 'string'
+      ? (payload as { cid: string }).cid
+      : null;
+  const dot = fullName.indexOf('.');
+  const roomType = roomTypeSchema.safeParse(fullName.slice(0, dot));
+  const name = fullName.slice(dot + 1);
+  if (dot < 0 || !roomType.success || !Object.hasOwn(upstreamMessageSchemas, name)) {
+    return { ok: false, cid, reason: 'unknown_message', message: `unknown message "${fullName}"` };
+  }
+  const schema = upstreamMessageSchemas[name as UpstreamName];
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    return {
+      ok: false,
+      cid,
+      reason: 'invalid_message',
+      message: `${fullName}: ${z.prettifyError(result.error)}`,
+    };
+  }
+  return { ok: true, roomType: roomType.data, name, payload: result.data } as ParsedUpstream;
+}
+
+export function encodeMessage<N extends DownstreamName>(
+  prefix: MessagePrefix,
+  name: N,
+  payload: DownstreamPayloads[N],
+): string {
+  return JSON.stringify([`${prefix}.${name}`, payload]);
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+// Service calls (seed 000): `POST /-/svc/<service>` with a JSON body that
+// repeats the name in `service`, and the credential in the `x-param-auth`
+// header. Answers use the envelope below. One schema per call; the host
+// validates with them and the client builds its requests from the same types.
+
+export const idSchema = z.string().min(1).max(64);
+
+/** A member's presence as the seed spells it: offline, online, in a meeting. */
+export const onlineStatusSchema = z.enum(['0', '1', '2']);
+export type OnlineStatus = z.infer<typeof onlineStatusSchema>;
+export const ONLINE: Record<'offline' | 'online' | 'inMeeting', OnlineStatus> = {
+  offline: '0',
+  online: '1',
+  inMeeting: '2',
+};
+
+/** Seed privilege bit flags: 7 member, 31 admin, 63 owner. */
+export const PRIVILEGE = { member: 7, admin: 31, owner: 63 } as const;
+
+export const roomTypeSchema = z.enum(['meeting']);
+export type RoomType = z.infer<typeof roomTypeSchema>;
+
+export const serviceRequestSchemas = {
+  /** Not in the seed: a person on the LAN has no account, so the host issues one for a display name. */
+  'yp.create_guest': z.object({
+    service: z.literal('yp.create_guest'),
+    hub_id: idSchema,
+    device_id: idSchema,
+    fullname: z.string().trim().min(1).max(64),
+    /** The hub's invite secret (from the invite link); an owner key makes the hub's owner. */
+    invite: z.string().min(1).max(128),
+  }),
+  'room.get': z.object({
+    service: z.literal('room.get'),
+    socket_id: idSchema,
+    hub_id: idSchema,
+    device_id: idSchema,
+    room_type: roomTypeSchema,
+  }),
+  'yp.bind_socket': z.object({
+    service: z.literal('yp.bind_socket'),
+    socket_id: idSchema,
+    hub_id: idSchema,
+    endpointAddress: z.string().min(1).max(256),
+    endpointRoute: z.string().min(1).max(256),
+    device_id: idSchema,
+  }),
+  'hub.get_members_by_type': z.object({
+    service: z.literal('hub.get_members_by_type'),
+    socket_id: idSchema,
+    device_id: idSchema,
+    hub_id: idSchema,
+    type: z.enum(['all', 'online', 'offline']),
+  }),
+  'desk.set_online_status': z.object({
+    service: z.literal('desk.set_online_status'),
+    socket_id: idSchema,
+    hub_id: idSchema,
+    status: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  }),
+} as const;
+
+export type ServiceName = keyof typeof serviceRequestSchemas;
+export type ServiceRequest<S extends ServiceName> = z.infer<(typeof serviceRequestSchemas)[S]>;
+
+export interface GuestData {
+  user_id: string;
+  hub_id: string;
+  fullname: string;
+  privilege: number;
+  /** The credential to send as `x-param-auth`. */
+  auth: string;
+}
+
+export interface RoomData {
+  id: string;
+  room_id: string;
+  hub_id: string;
+  user_id: string;
+  socket_id: string;
+  type: RoomType;
+  guest_name: string;
+  fullname: string;
+  role: 'presenter' | 'attendee';
+  permission: number;
+  ctime: number;
+  status: 'started' | 'idle';
+  /** Where the room's WebSocket lives (host:port) and its path. */
+  endpointAddress: string;
+  endpointRoute: string;
+}
+
+export interface BindSocketData {
+  user_id: string;
+  uid: string;
+  username: string;
+  ident: string;
+  connection: 'ok';
+  socket_id: string;
+}
+
+export interface HubMember {
+  id: string;
+  fullname: string;
+  firstname: string;
+  lastname: string | null;
+  surname: string;
+  email: string | null;
+  privilege: number;
+  online: OnlineStatus;
+  status: 'active' | null;
+  is_drumate: 1;
+  contact_id: string | null;
+  page: number;
+}
+
+export interface OnlineStatusData {
+  hub_id: string;
+  user_id: string;
+  status: 0 | 1 | 2;
+}
+
+export interface ServiceResponseData {
+  'yp.create_guest': GuestData;
+  'room.get': RoomData;
+  'yp.bind_socket': BindSocketData;
+  'hub.get_members_by_type': HubMember[];
+  'desk.set_online_status': OnlineStatusData;
+}
+
+/** Machine-readable reasons in an error envelope. */
+export const SERVICE_ERROR_REASONS = [
+  'invalid_json',
+  'invalid_request',
+  'unknown_service',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'internal',
+] as const;
+export type ServiceErrorReason = (typeof SERVICE_ERROR_REASONS)[number];
+
+export interface ServiceErrorData {
+  reason: ServiceErrorReason;
+  message: string;
+}
+
+export type ServiceEnvelope<S extends string, D> =
+  | { __ack__: S; __status__: 'ok'; __timestamp__: number; data: D }
+  | { __ack__: S; __status__: 'error'; __timestamp__: number; data: ServiceErrorData };
+
+export type ServiceResponse<S extends ServiceName> = ServiceEnvelope<S, ServiceResponseData[S]>;
+
+/** The HTTP header that carries the credential. */
+export const AUTH_HEADER = 'x-param-auth';
