@@ -84,7 +84,7 @@ export async function startHost(
   }
 
   const closeAll = async () => {
-    door.closeAll();
+    await door.closeAll();
     await app.close();
     rooms.closeAll();
     pool.close();

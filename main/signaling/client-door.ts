@@ -299,7 +299,9 @@ export class ClientDoor {
     this.deps.presence.leftMeeting(user.id);
   }
 
+  /** Leaves the room and goes offline; runs once per session, on close or on shutdown. */
   private disconnect(session: ClientSession): void {
+    if (!this.deps.sessions.get(session.id)) return;
     this.leave(session);
     this.deps.sessions.remove(session);
     if (session.user) this.deps.presence.socketClosed(session.user.id);
@@ -320,6 +322,8 @@ export class ClientDoor {
       );
     });
     room.on('peer-left', (peer) => {
+      // Nobody was told of a peer that never entered.
+      if (!peer.entered) return;
       const payload = { room_id: room.id, peer_id: peer.id, user_id: peer.userId };
       toRoom(peer, (type) => encodeMessage(type, 'downstream-peer-left', payload));
     });
@@ -361,8 +365,13 @@ export class ClientDoor {
     for (const session of this.deps.sessions.inHub(hubId)) session.sendEncoded(frame);
   }
 
-  closeAll(): void {
-    for (const session of this.deps.sessions.all())
-      session.socket.close(1001, 'host shutting down');
+  /** Ends every session now (rooms left, presence updated), then closes the sockets. */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      this.deps.sessions.all().map(async (session) => {
+        await session.enqueue(() => this.disconnect(session));
+        session.socket.close(1001, 'host shutting down');
+      }),
+    );
   }
 }

@@ -56,9 +56,15 @@ export class HubStore {
       const hub = this.getHub(existing);
       if (hub) return hub;
     }
+    const hub = this.createHub('Roundtable');
+    this.setSetting('default_hub_id', hub.id);
+    return hub;
+  }
+
+  createHub(name: string): Hub {
     const hub: Hub = {
       id: newId(),
-      name: 'Roundtable',
+      name,
       inviteSecret: randomBytes(12).toString('base64url'),
       ownerKey: randomBytes(18).toString('base64url'),
     };
@@ -67,7 +73,6 @@ export class HubStore {
         'INSERT INTO hubs (id, name, invite_secret, owner_key, created_at) VALUES (?, ?, ?, ?, ?)',
       )
       .run(hub.id, hub.name, hub.inviteSecret, hub.ownerKey, Date.now());
-    this.setSetting('default_hub_id', hub.id);
     return hub;
   }
 

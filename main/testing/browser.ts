@@ -1,23 +1,30 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../../e2e/chromium';
 
-/** The origin test pages are served from: localhost is a secure context, so getUserMedia works. */
+/** An origin for pages that need no server: localhost is a secure context, so getUserMedia works. */
 export const TEST_PAGE_ORIGIN = 'http://localhost:4999';
 
-let mediasoupClientBundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** mediasoup-client as one script that defines `window.mediasoupClient`. */
-function bundleMediasoupClient(): Promise<string> {
-  mediasoupClientBundle ??= build({
-    stdin: { contents: "export * from 'mediasoup-client';", resolveDir: process.cwd() },
-    bundle: true,
-    format: 'iife',
-    globalName: 'mediasoupClient',
-    platform: 'browser',
-    write: false,
-  }).then((result) => result.outputFiles[0]!.text);
-  return mediasoupClientBundle;
+/** Bundles TypeScript module source for the browser, once per test process. */
+function bundleForBrowser(source: string, globalName?: string): Promise<string> {
+  let bundle = bundles.get(source);
+  if (!bundle) {
+    bundle = build({
+      stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      format: 'iife',
+      platform: 'browser',
+      write: false,
+      ...(globalName ? { globalName } : {}),
+    }).then((result) => result.outputFiles[0]!.text);
+    bundles.set(source, bundle);
+  }
+  return bundle;
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -25,15 +32,46 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Opens an empty page on TEST_PAGE_ORIGIN (answered by Playwright, no server)
- * with mediasoup-client loaded.
+ * Opens an empty page at `origin` + /__test__ (answered by Playwright; every
+ * other request reaches the real server at that origin) running `script`.
  */
-export async function openPageWithMediasoupClient(browser: Browser): Promise<Page> {
+async function openPageWithScript(browser: Browser, origin: string, script: Promise<string>): Promise<Page> {
   const page = await browser.newPage();
-  await page.route(`${TEST_PAGE_ORIGIN}/**`, (route) =>
+  const url = `${origin}/__test__`;
+  await page.route(url, (route) =>
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>test</title>' }),
   );
-  await page.goto(`${TEST_PAGE_ORIGIN}/`);
-  await page.addScriptTag({ content: await bundleMediasoupClient() });
+  await page.goto(url);
+  await page.addScriptTag({ content: await script });
+  return page;
+}
+
+/** A page with `window.mediasoupClient`. */
+export function openPageWithMediasoupClient(browser: Browser): Promise<Page> {
+  return openPageWithScript(
+    browser,
+    TEST_PAGE_ORIGIN,
+    bundleForBrowser("export * from 'mediasoup-client';", 'mediasoupClient'),
+  );
+}
+
+/**
+ * Writes a web client directory whose index.html runs page-harness.ts, for a
+ * test host to serve: the page must come from the host itself, as the real
+ * client does (Chromium blocks a routed page's requests to loopback).
+ */
+export async function writeHarnessWebClient(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'roundtable-harness-'));
+  const script = await bundleForBrowser("import './main/testing/page-harness.ts';");
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>harness</title><script src="harness.js"></script>');
+  writeFileSync(join(dir, 'harness.js'), script);
+  return dir;
+}
+
+/** A page on a host started with writeHarnessWebClient() as its web client, with `window.harness`. */
+export async function openHarnessPage(browser: Browser, hostOrigin: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${hostOrigin}/`);
+  await page.waitForFunction(() => 'harness' in window);
   return page;
 }

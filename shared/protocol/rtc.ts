@@ -28,7 +28,7 @@ export const rtpParametersSchema = z.looseObject({
 });
 
 export const rtpCapabilitiesSchema = z.looseObject({
-  codecs: z.array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']) })),
+  codecs: z.array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']) })).optional(),
   headerExtensions: z.array(z.looseObject({})).optional(),
 });
 

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageSocket } from '../../shared/client/message-socket';
+import { ServiceClient } from '../../shared/client/service-client';
+import type { RoomData } from '../../shared/protocol/services';
+import type { HostConfig } from '../host/config';
+import { createLogger } from '../host/logger';
+import { startHost, type RunningHost } from '../host/host';
+import type { Hub } from '../storage/hub-store';
+
+export interface TestHost extends RunningHost {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  wsUrl: string;
+  config: HostConfig;
+  /** Stops the host and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A real host on loopback with a real worker, for tests: plain HTTP, a free
+ * port, OS-chosen media ports and a fresh data directory unless one is given.
+ */
+export async function startTestHost(overrides: Partial<HostConfig> = {}): Promise<TestHost> {
+  const ownDataDir = overrides.dataDir === undefined;
+  const config: HostConfig = {
+    port: 0,
+    listenIp: '127.0.0.1',
+    dataDir: overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'roundtable-test-')),
+    announcedIps: ['127.0.0.1'],
+    workers: 1,
+    rtcPort: 0,
+    insecureHttp: true,
+    workerBin: process.env.MEDIASOUP_WORKER_BIN || undefined,
+    webClientDir: undefined,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const host = await startHost(config, createLogger(process.env.ROUNDTABLE_TEST_LOG ?? config.logLevel));
+  const origin = `${config.insecureHttp ? 'http' : 'https'}://127.0.0.1:${host.port}`;
+  return {
+    ...host,
+    origin,
+    wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`,
+    config,
+    async dispose() {
+      await host.close();
+      if (ownDataDir) rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestGuest {
+  services: ServiceClient;
+  socket: MessageSocket;
+  userId: string;
+  room: RoomData;
+}
+
+/**
+ * A guest of `hub` through the client door, from Node with the same shared
+ * client the renderer uses: guest credential, socket, room.get and
+ * yp.bind_socket done, identity set for room messages.
+ */
+export async function joinAsGuest(host: TestHost, fullname: string, hub: Hub = host.hub): Promise<TestGuest> {
+  const services = new ServiceClient(host.origin);
+  const guest = await services.call('yp.create_guest', {
+    hub_id: hub.id,
+    device_id: `device-${fullname}`,
+    fullname,
+    invite: hub.inviteSecret,
+  });
+  services.auth = guest.auth;
+  const socket = await MessageSocket.connect(host.wsUrl);
+  const room = await services.call('room.get', {
+    socket_id: socket.socketId,
+    hub_id: hub.id,
+    device_id: `device-${fullname}`,
+    room_type: 'meeting',
+  });
+  await services.call('yp.bind_socket', {
+    socket_id: socket.socketId,
+    hub_id: guest.user_id,
+    endpointAddress: room.endpointAddress,
+    endpointRoute: room.endpointRoute,
+    device_id: `device-${fullname}`,
+  });
+  socket.identity = { user_id: guest.user_id, hub_id: hub.id, room_id: room.room_id };
+  return { services, socket, userId: guest.user_id, room };
+}

@@ -1,0 +1,156 @@
+// Runs inside Chromium pages in integration tests: a scripted client of the
+// host's client door built from the same shared/client code the renderer
+// uses, with mediasoup-client and the fake camera and microphone. Tests call
+// each step through `window.harness` and read what the host pushed from
+// `pushed`.
+import { Device, types } from 'mediasoup-client';
+import { MessageSocket } from '../../shared/client/message-socket';
+import { ServiceClient } from '../../shared/client/service-client';
+import type { DownstreamName, DownstreamPayloads, TransportOptions } from '../../shared/protocol/messages';
+import type { RoomData } from '../../shared/protocol/services';
+
+const PUSHED: DownstreamName[] = [
+  'downstream-peers-list',
+  'downstream-peer-left',
+  'downstream-producer-state',
+  'downstream-producer-closed',
+  'downstream-consumer-closed',
+  'downstream-active-speaker',
+  'downstream-presence',
+];
+
+export class Harness {
+  services = new ServiceClient(location.origin);
+  socket!: MessageSocket;
+  room!: RoomData;
+  device = new Device();
+  sendTransport!: types.Transport;
+  recvTransport!: types.Transport;
+  pushed: { name: DownstreamName; payload: unknown }[] = [];
+  producers = new Map<string, types.Producer>();
+  consumers = new Map<string, types.Consumer>();
+  peerId = '';
+
+  /** room.get → yp.bind_socket, after a guest account for `fullname`. */
+  async join(hubId: string, invite: string, fullname: string) {
+    const guest = await this.services.call('yp.create_guest', { hub_id: hubId, device_id: 'device-' + fullname, fullname, invite });
+    this.services.auth = guest.auth;
+    this.socket = await MessageSocket.connect(new URL('/-/ws', location.origin.replace(/^http/, 'ws')));
+    for (const name of PUSHED) this.socket.on(name, (payload) => this.pushed.push({ name, payload }));
+    this.room = await this.services.call('room.get', {
+      socket_id: this.socket.socketId,
+      hub_id: hubId,
+      device_id: 'device-' + fullname,
+      room_type: 'meeting',
+    });
+    await this.services.call('yp.bind_socket', {
+      socket_id: this.socket.socketId,
+      hub_id: guest.user_id,
+      endpointAddress: this.room.endpointAddress,
+      endpointRoute: this.room.endpointRoute,
+      device_id: 'device-' + fullname,
+    });
+    this.socket.identity = { user_id: guest.user_id, hub_id: hubId, room_id: this.room.room_id };
+    return { user_id: guest.user_id, room: this.room };
+  }
+
+  /** upstream-request-access → downstream-access-granted; loads the device and creates both transports. */
+  async requestAccess() {
+    const granted = await this.socket.request('upstream-request-access', { deviceId: 'device' });
+    this.peerId = granted.peer_id;
+    await this.device.load({ routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities });
+    this.sendTransport = this.device.createSendTransport(granted.sendTransport as TransportOptions as never);
+    this.recvTransport = this.device.createRecvTransport(granted.recvTransport as TransportOptions as never);
+    for (const transport of [this.sendTransport, this.recvTransport]) {
+      transport.on('connect', ({ dtlsParameters }, done, fail) => {
+        this.socket.request('upstream-transport-connect', { transport_id: transport.id, dtlsParameters }).then(() => done(), fail);
+      });
+    }
+    this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
+      this.socket
+        .request('upstream-offer', {
+          outbound_id: this.sendTransport.id,
+          inbound_id: null,
+          video: kind === 'video' ? 1 : 0,
+          audio: kind === 'audio' ? 1 : 0,
+          kind,
+          source: appData.source as 'camera',
+          rtpParameters,
+        })
+        .then(({ producer_id }) => done({ id: producer_id }), fail);
+    });
+    return { peers: granted.peers, peer_id: granted.peer_id, sendTransportId: granted.sendTransport.id };
+  }
+
+  /** upstream-offer for the fake camera and microphone. */
+  async publish() {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+    for (const track of stream.getTracks()) {
+      const source = track.kind === 'audio' ? 'microphone' : 'camera';
+      const producer = await this.sendTransport.produce({ track, appData: { source } });
+      this.producers.set(source, producer);
+    }
+    return [...this.producers.values()].map((producer) => producer.id);
+  }
+
+  /** upstream-peer-enter, with what this device can receive. */
+  async enter() {
+    await this.socket.request('upstream-peer-enter', { outbound_id: this.sendTransport.id, rtpCapabilities: this.device.rtpCapabilities });
+  }
+
+  /** downstream-offer → downstream-response → consume and resume each stream. */
+  async consume(peerId: string) {
+    const response = await this.socket.request('downstream-offer', { peer_id: peerId });
+    for (const info of response.consumers) {
+      const consumer = await this.recvTransport.consume({
+        id: info.consumer_id,
+        producerId: info.producer_id,
+        kind: info.kind,
+        rtpParameters: info.rtpParameters as types.RtpParameters,
+        appData: { peerId, source: info.source },
+      });
+      this.consumers.set(consumer.id, consumer);
+      await this.socket.request('upstream-consumer-resume', { consumer_id: consumer.id });
+    }
+    return response;
+  }
+
+  /** Frames decoded per remote video consumer, from the receiving RTCPeerConnection's stats. */
+  async framesDecoded() {
+    const result: Record<string, number> = {};
+    for (const consumer of this.consumers.values()) {
+      if (consumer.kind !== 'video') continue;
+      const stats = await consumer.getStats();
+      stats.forEach((report: { type: string; framesDecoded?: number }) => {
+        if (report.type === 'inbound-rtp') result[consumer.producerId] = report.framesDecoded ?? 0;
+      });
+    }
+    return result;
+  }
+
+  async setMuted(source: string, muted: boolean) {
+    const producer = this.producers.get(source)!;
+    await this.socket.request(muted ? 'upstream-producer-pause' : 'upstream-producer-resume', { producer_id: producer.id });
+  }
+
+  async closeProducer(source: string) {
+    const producer = this.producers.get(source)!;
+    producer.close();
+    this.producers.delete(source);
+    await this.socket.request('upstream-producer-close', { producer_id: producer.id });
+  }
+
+  messages<N extends DownstreamName>(name: N): DownstreamPayloads[N][] {
+    return this.pushed.filter((entry) => entry.name === name).map((entry) => entry.payload as DownstreamPayloads[N]);
+  }
+
+  async leave() {
+    await this.socket.request('upstream-leave', {});
+  }
+
+  disconnect() {
+    this.socket.close();
+  }
+}
+
+(window as unknown as { harness: Harness }).harness = new Harness();
