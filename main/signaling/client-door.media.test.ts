@@ -42,7 +42,9 @@ const lastPeersList = (page: Page) =>
 const peerIds = (peers: PeerInfo[]) => peers.map((peer) => peer.peer_id).sort();
 
 test('three clients walk the seed flow and see and hear each other', async () => {
-  const [ada, ben, cy] = await Promise.all([0, 1, 2].map(() => openHarnessPage(browser, host.origin)));
+  const [ada, ben, cy] = await Promise.all(
+    [0, 1, 2].map(() => openHarnessPage(browser, host.origin)),
+  );
 
   // First in: nobody else yet; room.get names the WebSocket endpoint.
   const a = await joinAndPublish(ada!, 'Ada');
@@ -51,28 +53,46 @@ test('three clients walk the seed flow and see and hear each other', async () =>
   expect(a.peers).toEqual([]);
   expect(a.producerIds).toHaveLength(2);
   // peer-enter is broadcast to everyone in the room, the sender included.
-  await waitFor(() => lastPeersList(ada!), (peers) => peers.length === 1, { what: "Ada's own peers-list" });
+  await waitFor(
+    () => lastPeersList(ada!),
+    (peers) => peers.length === 1,
+    { what: "Ada's own peers-list" },
+  );
 
   // Second in: access-granted lists Ada with her two published tracks.
   const b = await joinAndPublish(ben!, 'Ben');
   expect(b.peers).toHaveLength(1);
   expect(b.peers[0]).toMatchObject({ peer_id: a.peer_id, user_id: a.user_id, fullname: 'Ada' });
   expect(b.peers[0]!.producers.map((p) => p.source).sort()).toEqual(['camera', 'microphone']);
-  await waitFor(() => lastPeersList(ada!), (peers) => peers.length === 2, { what: 'Ben announced to Ada' });
+  await waitFor(
+    () => lastPeersList(ada!),
+    (peers) => peers.length === 2,
+    { what: 'Ben announced to Ada' },
+  );
 
   // Third in, then everybody asks for everybody else's streams.
   const c = await joinAndPublish(cy!, 'Cy');
   expect(peerIds(c.peers)).toEqual([a.peer_id, b.peer_id].sort());
   for (const page of [ada!, ben!, cy!]) {
-    const peers = await waitFor(() => lastPeersList(page), (list) => list.length === 3, { what: 'peers-list of 3' });
+    const peers = await waitFor(
+      () => lastPeersList(page),
+      (list) => list.length === 3,
+      { what: 'peers-list of 3' },
+    );
     expect(peerIds(peers)).toEqual([a.peer_id, b.peer_id, c.peer_id].sort());
   }
   const others = { [a.peer_id]: [b, c], [b.peer_id]: [a, c], [c.peer_id]: [a, b] };
-  for (const [page, me] of [[ada!, a], [ben!, b], [cy!, c]] as const) {
+  for (const [page, me] of [
+    [ada!, a],
+    [ben!, b],
+    [cy!, c],
+  ] as const) {
     for (const other of others[me.peer_id]!) {
       const response = await page.evaluate((peerId) => harness.consume(peerId), other.peer_id);
       expect(response.peer_id).toBe(other.peer_id);
-      expect(response.consumers.map((consumer) => consumer.producer_id).sort()).toEqual([...other.producerIds].sort());
+      expect(response.consumers.map((consumer) => consumer.producer_id).sort()).toEqual(
+        [...other.producerIds].sort(),
+      );
     }
   }
 
@@ -83,14 +103,22 @@ test('three clients walk the seed flow and see and hear each other', async () =>
     const first = await waitFor(() => page.evaluate(() => harness.framesDecoded()), decoded(0), {
       what: 'first decoded frames',
     });
-    await waitFor(() => page.evaluate(() => harness.framesDecoded()), decoded(Math.max(...Object.values(first))), {
-      what: 'more decoded frames',
-    });
+    await waitFor(
+      () => page.evaluate(() => harness.framesDecoded()),
+      decoded(Math.max(...Object.values(first))),
+      {
+        what: 'more decoded frames',
+      },
+    );
   }
 
   // The fake microphone's beeps make someone the active speaker.
   await waitFor(
-    () => ada!.evaluate(() => harness.messages('downstream-active-speaker').filter((m) => m.peer_id !== null).length),
+    () =>
+      ada!.evaluate(
+        () =>
+          harness.messages('downstream-active-speaker').filter((m) => m.peer_id !== null).length,
+      ),
     (count) => count > 0,
     { what: 'an active speaker' },
   );
@@ -110,7 +138,8 @@ test('three clients walk the seed flow and see and hear each other', async () =>
   await cy!.evaluate(() => harness.closeProducer('camera'));
   for (const page of [ada!, ben!]) {
     await waitFor(
-      () => page.evaluate(() => harness.messages('downstream-producer-closed').map((m) => m.peer_id)),
+      () =>
+        page.evaluate(() => harness.messages('downstream-producer-closed').map((m) => m.peer_id)),
       (peers) => peers.includes(c.peer_id),
       { what: 'producer-closed' },
     );

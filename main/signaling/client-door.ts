@@ -292,11 +292,15 @@ export class ClientDoor {
   };
 
   private leave(session: ClientSession): void {
-    const { room, peer, user } = session;
-    if (!room || !peer || !user) return;
-    session.room = session.peer = session.roomType = undefined;
+    const { room, peer } = session;
+    if (!room || !peer) return;
+    this.forgetRoom(session);
     room.removePeer(peer);
-    this.deps.presence.leftMeeting(user.id);
+  }
+
+  private forgetRoom(session: ClientSession): void {
+    session.room = session.peer = session.roomType = undefined;
+    this.deps.presence.leftMeeting(session.user!.id);
   }
 
   /** Leaves the room and goes offline; runs once per session, on close or on shutdown. */
@@ -348,6 +352,16 @@ export class ClientDoor {
         consumer_id: consumerId,
         producer_id: producerId,
       });
+    });
+    room.on('closed', () => {
+      for (const session of this.deps.sessions.inRoom(room)) {
+        const roomType = session.roomType!;
+        this.forgetRoom(session);
+        session.send(roomType, 'downstream-room-closed', {
+          room_id: room.id,
+          reason: 'media server stopped',
+        });
+      }
     });
     room.on('active-speaker', (peer) => {
       const payload = { room_id: room.id, peer_id: peer?.id ?? null };

@@ -56,16 +56,34 @@ describe('service calls', () => {
     expect(typeof invalidJson.body.__timestamp__).toBe('number');
 
     const unknown = await post('/-/svc/room.explode', '{"service": "room.explode"}');
-    expect(unknown).toMatchObject({ status: 404, body: { __status__: 'error', data: { reason: 'unknown_service' } } });
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { __status__: 'error', data: { reason: 'unknown_service' } },
+    });
 
-    const wrongTypes = await post('/-/svc/room.get', JSON.stringify({ service: 'room.get', socket_id: 5, hub_id: [] }));
-    expect(wrongTypes).toMatchObject({ status: 400, body: { data: { reason: 'invalid_request' } } });
+    const wrongTypes = await post(
+      '/-/svc/room.get',
+      JSON.stringify({ service: 'room.get', socket_id: 5, hub_id: [] }),
+    );
+    expect(wrongTypes).toMatchObject({
+      status: 400,
+      body: { data: { reason: 'invalid_request' } },
+    });
     expect(wrongTypes.body.data.message).toContain('socket_id');
 
-    const mismatched = await post('/-/svc/hub.get_members_by_type', JSON.stringify({ service: 'room.get' }));
-    expect(mismatched).toMatchObject({ status: 400, body: { data: { reason: 'invalid_request' } } });
+    const mismatched = await post(
+      '/-/svc/hub.get_members_by_type',
+      JSON.stringify({ service: 'room.get' }),
+    );
+    expect(mismatched).toMatchObject({
+      status: 400,
+      body: { data: { reason: 'invalid_request' } },
+    });
 
-    const huge = await post('/-/svc/room.get', JSON.stringify({ service: 'room.get', pad: 'x'.repeat(20_000) }));
+    const huge = await post(
+      '/-/svc/room.get',
+      JSON.stringify({ service: 'room.get', pad: 'x'.repeat(20_000) }),
+    );
     expect(huge).toMatchObject({ status: 413, body: { __status__: 'error', __ack__: 'room.get' } });
   });
 
@@ -81,15 +99,23 @@ describe('service calls', () => {
       reason: 'unauthenticated',
     });
     const guest = { hub_id: host.hub.id, device_id: 'd', fullname: 'Mallory', invite: 'wrong' };
-    await expect(anonymous.call('yp.create_guest', guest)).rejects.toMatchObject({ reason: 'forbidden', httpStatus: 403 });
+    await expect(anonymous.call('yp.create_guest', guest)).rejects.toMatchObject({
+      reason: 'forbidden',
+      httpStatus: 403,
+    });
 
     const other = host.store.createHub('Elsewhere');
     const { services } = await joinAsGuest(host, 'Member');
-    await expect(services.call('hub.get_members_by_type', { ...members, hub_id: other.id })).rejects.toBeInstanceOf(
-      ServiceCallError,
-    );
     await expect(
-      services.call('room.get', { socket_id: 'no-such-socket', hub_id: host.hub.id, device_id: 'd', room_type: 'meeting' }),
+      services.call('hub.get_members_by_type', { ...members, hub_id: other.id }),
+    ).rejects.toBeInstanceOf(ServiceCallError);
+    await expect(
+      services.call('room.get', {
+        socket_id: 'no-such-socket',
+        hub_id: host.hub.id,
+        device_id: 'd',
+        room_type: 'meeting',
+      }),
     ).rejects.toMatchObject({ reason: 'not_found' });
   });
 });
@@ -104,7 +130,10 @@ describe('WebSocket messages', () => {
       [new Uint8Array([1, 2, 3]), 'invalid_message'],
       ['["meeting.upstream-teleport", {"cid": "c9"}]', 'unknown_message'],
       ['["party.upstream-request-access", {"cid": "c9"}]', 'unknown_message'],
-      [JSON.stringify(['meeting.upstream-offer', { pad: 'x'.repeat(MAX_FRAME_BYTES) }]), 'frame_too_large'],
+      [
+        JSON.stringify(['meeting.upstream-offer', { pad: 'x'.repeat(MAX_FRAME_BYTES) }]),
+        'frame_too_large',
+      ],
     ];
     for (const [frame, reason] of cases) {
       const error = nextError(socket);
@@ -127,16 +156,26 @@ describe('WebSocket messages', () => {
     const { socket, userId, room } = await joinAsGuest(host, 'Owner');
     const stranger = await joinAsGuest(host, 'Stranger');
 
-    const unbound = await (await import('../../shared/client/message-socket')).MessageSocket.connect(host.wsUrl);
+    const unbound = await (
+      await import('../../shared/client/message-socket')
+    ).MessageSocket.connect(host.wsUrl);
     unbound.identity = { user_id: userId, hub_id: host.hub.id, room_id: room.room_id };
-    expect((await rejection(unbound.request('upstream-request-access', { deviceId: 'd' }))).reason).toBe('not_bound');
+    expect(
+      (await rejection(unbound.request('upstream-request-access', { deviceId: 'd' }))).reason,
+    ).toBe('not_bound');
 
     // The stranger's socket claims the owner's user id, then the owner's socket id.
     stranger.socket.identity = { ...stranger.socket.identity!, user_id: userId };
-    expect((await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' }))).reason).toBe('forbidden');
+    expect(
+      (await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' })))
+        .reason,
+    ).toBe('forbidden');
     stranger.socket.identity = { ...stranger.socket.identity, user_id: stranger.userId };
     stranger.socket.socketId = socket.socketId;
-    expect((await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' }))).reason).toBe('forbidden');
+    expect(
+      (await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' })))
+        .reason,
+    ).toBe('forbidden');
 
     // Binding someone else's socket is refused too.
     await expect(
@@ -165,15 +204,23 @@ describe('WebSocket messages', () => {
 
     const wrongRoom = { ...socket.identity!, room_id: 'ffffffffffffffff' };
     socket.identity = wrongRoom;
-    expect((await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason).toBe('not_found');
+    expect(
+      (await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason,
+    ).toBe('not_found');
     socket.identity = { ...wrongRoom, room_id: (await joinAsGuest(host, 'Peek')).room.room_id };
 
     const granted = await socket.request('upstream-request-access', { deviceId: 'd' });
     // Asking for streams before entering the room.
-    expect((await rejection(socket.request('downstream-offer', { peer_id: granted.peer_id }))).reason).toBe('not_found');
-    expect((await rejection(socket.request('downstream-offer', { peer_id: 'nobody' }))).reason).toBe('not_found');
+    expect(
+      (await rejection(socket.request('downstream-offer', { peer_id: granted.peer_id }))).reason,
+    ).toBe('not_found');
+    expect(
+      (await rejection(socket.request('downstream-offer', { peer_id: 'nobody' }))).reason,
+    ).toBe('not_found');
     // A second request-access on the same socket.
-    expect((await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason).toBe('out_of_order');
+    expect(
+      (await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason,
+    ).toBe('out_of_order');
     // Bad RTP parameters reach mediasoup, whose refusal comes back as an error.
     const badRtp = socket.request('upstream-offer', {
       outbound_id: granted.sendTransport.id,
@@ -194,12 +241,19 @@ describe('WebSocket messages', () => {
     const room = host.rooms.get(calm.room.room_id)!;
 
     const noisy = await joinAsGuest(host, 'Noisy');
-    for (const frame of ['garbage', '[]', '["meeting.downstream-offer", {}]', 'x'.repeat(MAX_FRAME_BYTES + 1)]) {
+    for (const frame of [
+      'garbage',
+      '[]',
+      '["meeting.downstream-offer", {}]',
+      'x'.repeat(MAX_FRAME_BYTES + 1),
+    ]) {
       noisy.socket.sendRaw(frame);
     }
     noisy.socket.close();
 
-    await calm.socket.request('upstream-icecandidate', { candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
+    await calm.socket.request('upstream-icecandidate', {
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    });
     expect(room.peers.has(granted.peer_id)).toBe(true);
     expect((await room.router.dump()).transportIds.sort()).toEqual(
       [granted.sendTransport.id, granted.recvTransport.id].sort(),

@@ -35,7 +35,11 @@ export async function launchChromium(): Promise<Browser> {
  * Opens an empty page at `origin` + /__test__ (answered by Playwright; every
  * other request reaches the real server at that origin) running `script`.
  */
-async function openPageWithScript(browser: Browser, origin: string, script: Promise<string>): Promise<Page> {
+async function openPageWithScript(
+  browser: Browser,
+  origin: string,
+  script: Promise<string>,
+): Promise<Page> {
   const page = await browser.newPage();
   const url = `${origin}/__test__`;
   await page.route(url, (route) =>
@@ -63,7 +67,10 @@ export function openPageWithMediasoupClient(browser: Browser): Promise<Page> {
 export async function writeHarnessWebClient(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'roundtable-harness-'));
   const script = await bundleForBrowser("import './main/testing/page-harness.ts';");
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>harness</title><script src="harness.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>harness</title><script src="harness.js"></script>',
+  );
   writeFileSync(join(dir, 'harness.js'), script);
   return dir;
 }

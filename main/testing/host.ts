@@ -5,7 +5,7 @@ import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { RoomData } from '../../shared/protocol/services';
 import type { HostConfig } from '../host/config';
-import { createLogger } from '../host/logger';
+import { createLogger, type Logger } from '../host/logger';
 import { startHost, type RunningHost } from '../host/host';
 import type { Hub } from '../storage/hub-store';
 
@@ -22,7 +22,10 @@ export interface TestHost extends RunningHost {
  * A real host on loopback with a real worker, for tests: plain HTTP, a free
  * port, OS-chosen media ports and a fresh data directory unless one is given.
  */
-export async function startTestHost(overrides: Partial<HostConfig> = {}): Promise<TestHost> {
+export async function startTestHost(
+  overrides: Partial<HostConfig> = {},
+  log?: Logger,
+): Promise<TestHost> {
   const ownDataDir = overrides.dataDir === undefined;
   const config: HostConfig = {
     port: 0,
@@ -37,7 +40,10 @@ export async function startTestHost(overrides: Partial<HostConfig> = {}): Promis
     logLevel: 'silent',
     ...overrides,
   };
-  const host = await startHost(config, createLogger(process.env.ROUNDTABLE_TEST_LOG ?? config.logLevel));
+  const host = await startHost(
+    config,
+    log ?? createLogger(process.env.ROUNDTABLE_TEST_LOG ?? config.logLevel),
+  );
   const origin = `${config.insecureHttp ? 'http' : 'https'}://127.0.0.1:${host.port}`;
   return {
     ...host,
@@ -63,7 +69,11 @@ export interface TestGuest {
  * client the renderer uses: guest credential, socket, room.get and
  * yp.bind_socket done, identity set for room messages.
  */
-export async function joinAsGuest(host: TestHost, fullname: string, hub: Hub = host.hub): Promise<TestGuest> {
+export async function joinAsGuest(
+  host: TestHost,
+  fullname: string,
+  hub: Hub = host.hub,
+): Promise<TestGuest> {
   const services = new ServiceClient(host.origin);
   const guest = await services.call('yp.create_guest', {
     hub_id: hub.id,

@@ -6,7 +6,11 @@
 import { Device, types } from 'mediasoup-client';
 import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
-import type { DownstreamName, DownstreamPayloads, TransportOptions } from '../../shared/protocol/messages';
+import type {
+  DownstreamName,
+  DownstreamPayloads,
+  TransportOptions,
+} from '../../shared/protocol/messages';
 import type { RoomData } from '../../shared/protocol/services';
 
 const PUSHED: DownstreamName[] = [
@@ -33,10 +37,18 @@ export class Harness {
 
   /** room.get → yp.bind_socket, after a guest account for `fullname`. */
   async join(hubId: string, invite: string, fullname: string) {
-    const guest = await this.services.call('yp.create_guest', { hub_id: hubId, device_id: 'device-' + fullname, fullname, invite });
+    const guest = await this.services.call('yp.create_guest', {
+      hub_id: hubId,
+      device_id: 'device-' + fullname,
+      fullname,
+      invite,
+    });
     this.services.auth = guest.auth;
-    this.socket = await MessageSocket.connect(new URL('/-/ws', location.origin.replace(/^http/, 'ws')));
-    for (const name of PUSHED) this.socket.on(name, (payload) => this.pushed.push({ name, payload }));
+    this.socket = await MessageSocket.connect(
+      new URL('/-/ws', location.origin.replace(/^http/, 'ws')),
+    );
+    for (const name of PUSHED)
+      this.socket.on(name, (payload) => this.pushed.push({ name, payload }));
     this.room = await this.services.call('room.get', {
       socket_id: this.socket.socketId,
       hub_id: hubId,
@@ -58,12 +70,20 @@ export class Harness {
   async requestAccess() {
     const granted = await this.socket.request('upstream-request-access', { deviceId: 'device' });
     this.peerId = granted.peer_id;
-    await this.device.load({ routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities });
-    this.sendTransport = this.device.createSendTransport(granted.sendTransport as TransportOptions as never);
-    this.recvTransport = this.device.createRecvTransport(granted.recvTransport as TransportOptions as never);
+    await this.device.load({
+      routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,
+    });
+    this.sendTransport = this.device.createSendTransport(
+      granted.sendTransport as TransportOptions as never,
+    );
+    this.recvTransport = this.device.createRecvTransport(
+      granted.recvTransport as TransportOptions as never,
+    );
     for (const transport of [this.sendTransport, this.recvTransport]) {
       transport.on('connect', ({ dtlsParameters }, done, fail) => {
-        this.socket.request('upstream-transport-connect', { transport_id: transport.id, dtlsParameters }).then(() => done(), fail);
+        this.socket
+          .request('upstream-transport-connect', { transport_id: transport.id, dtlsParameters })
+          .then(() => done(), fail);
       });
     }
     this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
@@ -79,12 +99,19 @@ export class Harness {
         })
         .then(({ producer_id }) => done({ id: producer_id }), fail);
     });
-    return { peers: granted.peers, peer_id: granted.peer_id, sendTransportId: granted.sendTransport.id };
+    return {
+      peers: granted.peers,
+      peer_id: granted.peer_id,
+      sendTransportId: granted.sendTransport.id,
+    };
   }
 
   /** upstream-offer for the fake camera and microphone. */
   async publish() {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 240 } });
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: true,
+      video: { width: 320, height: 240 },
+    });
     for (const track of stream.getTracks()) {
       const source = track.kind === 'audio' ? 'microphone' : 'camera';
       const producer = await this.sendTransport.produce({ track, appData: { source } });
@@ -95,7 +122,10 @@ export class Harness {
 
   /** upstream-peer-enter, with what this device can receive. */
   async enter() {
-    await this.socket.request('upstream-peer-enter', { outbound_id: this.sendTransport.id, rtpCapabilities: this.device.rtpCapabilities });
+    await this.socket.request('upstream-peer-enter', {
+      outbound_id: this.sendTransport.id,
+      rtpCapabilities: this.device.rtpCapabilities,
+    });
   }
 
   /** downstream-offer → downstream-response → consume and resume each stream. */
@@ -130,7 +160,9 @@ export class Harness {
 
   async setMuted(source: string, muted: boolean) {
     const producer = this.producers.get(source)!;
-    await this.socket.request(muted ? 'upstream-producer-pause' : 'upstream-producer-resume', { producer_id: producer.id });
+    await this.socket.request(muted ? 'upstream-producer-pause' : 'upstream-producer-resume', {
+      producer_id: producer.id,
+    });
   }
 
   async closeProducer(source: string) {
@@ -141,7 +173,9 @@ export class Harness {
   }
 
   messages<N extends DownstreamName>(name: N): DownstreamPayloads[N][] {
-    return this.pushed.filter((entry) => entry.name === name).map((entry) => entry.payload as DownstreamPayloads[N]);
+    return this.pushed
+      .filter((entry) => entry.name === name)
+      .map((entry) => entry.payload as DownstreamPayloads[N]);
   }
 
   async leave() {

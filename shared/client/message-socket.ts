@@ -14,7 +14,9 @@ export interface ReplyTo {
   'downstream-offer': 'downstream-response';
   'upstream-restart-ice': 'downstream-ice-restarted';
 }
-export type ReplyOf<N extends UpstreamName> = N extends keyof ReplyTo ? ReplyTo[N] : 'downstream-ack';
+export type ReplyOf<N extends UpstreamName> = N extends keyof ReplyTo
+  ? ReplyTo[N]
+  : 'downstream-ack';
 
 /** A downstream-error answering one of our messages. */
 export class MessageRejectedError extends Error {
@@ -43,7 +45,10 @@ export class MessageSocket {
   socketId = '';
   identity: Identity | undefined;
   private nextCid = 1;
-  private readonly pending = new Map<string, { resolve: (payload: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (payload: unknown) => void; reject: (error: Error) => void }
+  >();
   private readonly listeners = new Map<string, Set<PushListener>>();
   private readonly opened: Promise<void>;
 
@@ -58,7 +63,9 @@ export class MessageSocket {
         resolve();
       };
       this.on('downstream-hello', onHello);
-      socket.addEventListener('error', () => reject(new Error('the WebSocket could not connect')), { once: true });
+      socket.addEventListener('error', () => reject(new Error('the WebSocket could not connect')), {
+        once: true,
+      });
     });
     socket.addEventListener('message', (event) => this.receive(String(event.data)));
     socket.addEventListener('close', () => {
@@ -74,13 +81,22 @@ export class MessageSocket {
   }
 
   /** Sends `name` with the envelope filled in and resolves with the host's reply to it. */
-  request<N extends UpstreamName>(name: N, payload: UpstreamPayload<N>): Promise<DownstreamPayloads[ReplyOf<N>]> {
-    if (!this.identity) throw new Error('set identity (user, hub, room) before sending room messages');
+  request<N extends UpstreamName>(
+    name: N,
+    payload: UpstreamPayload<N>,
+  ): Promise<DownstreamPayloads[ReplyOf<N>]> {
+    if (!this.identity)
+      throw new Error('set identity (user, hub, room) before sending room messages');
     const cid = `c${this.nextCid++}`;
     const reply = new Promise<DownstreamPayloads[ReplyOf<N>]>((resolve, reject) => {
       this.pending.set(cid, { resolve: resolve as (payload: unknown) => void, reject });
     });
-    this.sendRaw(JSON.stringify([`${this.roomType}.${name}`, { cid, ...this.identity, ssid: this.socketId, ...payload }]));
+    this.sendRaw(
+      JSON.stringify([
+        `${this.roomType}.${name}`,
+        { cid, ...this.identity, ssid: this.socketId, ...payload },
+      ]),
+    );
     return reply;
   }
 
@@ -88,7 +104,10 @@ export class MessageSocket {
     this.socket.send(frame);
   }
 
-  on<N extends DownstreamName>(name: N, listener: (payload: DownstreamPayloads[N]) => void): () => void {
+  on<N extends DownstreamName>(
+    name: N,
+    listener: (payload: DownstreamPayloads[N]) => void,
+  ): () => void {
     let set = this.listeners.get(name);
     if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener as PushListener);
@@ -111,12 +130,15 @@ export class MessageSocket {
     if (waiting) {
       this.pending.delete(cid!);
       if (name === 'downstream-error') {
-        waiting.reject(new MessageRejectedError(payload.reason as WsErrorReason, String(payload.message)));
+        waiting.reject(
+          new MessageRejectedError(payload.reason as WsErrorReason, String(payload.message)),
+        );
       } else {
         waiting.resolve(payload);
       }
       return;
     }
-    for (const listener of this.listeners.get(name) ?? []) (listener as (payload: unknown) => void)(payload);
+    for (const listener of this.listeners.get(name) ?? [])
+      (listener as (payload: unknown) => void)(payload);
   }
 }

@@ -31,15 +31,26 @@ export class ServiceClient {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  async call<S extends ServiceName>(service: S, params: Omit<ServiceRequest<S>, 'service'>): Promise<ServiceResponseData[S]> {
+  async call<S extends ServiceName>(
+    service: S,
+    params: Omit<ServiceRequest<S>, 'service'>,
+  ): Promise<ServiceResponseData[S]> {
     const response = await this.fetchImpl(new URL(`/-/svc/${service}`, this.baseUrl), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.auth ? { [AUTH_HEADER]: this.auth } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.auth ? { [AUTH_HEADER]: this.auth } : {}),
+      },
       body: JSON.stringify({ service, ...params }),
     });
     const envelope = (await response.json()) as ServiceResponse<S>;
     if (envelope.__status__ === 'error') {
-      throw new ServiceCallError(service, envelope.data.reason, envelope.data.message, response.status);
+      throw new ServiceCallError(
+        service,
+        envelope.data.reason,
+        envelope.data.message,
+        response.status,
+      );
     }
     return envelope.data;
   }

@@ -147,6 +147,8 @@ export interface DownstreamPayloads {
   'downstream-producer-closed': { room_id: string; peer_id: string; producer_id: string };
   'downstream-consumer-closed': { room_id: string; consumer_id: string; producer_id: string };
   'downstream-active-speaker': { room_id: string; peer_id: string | null };
+  /** The room ended under the client (its media worker died, or the host stopped); it may ask for access again. */
+  'downstream-room-closed': { room_id: string; reason: string };
   'downstream-presence': { hub_id: string; user_id: string; online: OnlineStatus };
   'downstream-error': { cid: string | null; reason: WsErrorReason; message: string };
 }

@@ -28,7 +28,9 @@ export const rtpParametersSchema = z.looseObject({
 });
 
 export const rtpCapabilitiesSchema = z.looseObject({
-  codecs: z.array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']) })).optional(),
+  codecs: z
+    .array(z.looseObject({ mimeType: z.string(), kind: z.enum(['audio', 'video']) }))
+    .optional(),
   headerExtensions: z.array(z.looseObject({})).optional(),
 });
 
