@@ -1,9 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { MeetingClientContext } from './meeting/context';
+import { MeetingClient } from './meeting/meeting-client';
+import { useMeeting } from './state/store';
+import './styles.css';
+
+const meetingClient = new MeetingClient(useMeeting);
+// Diagnostics for the curious (and for the end-to-end tests): per-stream receive stats.
+Object.assign(window, { roundtable: { videoStats: () => meetingClient.videoStats() } });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <MeetingClientContext value={meetingClient}>
+      <App />
+    </MeetingClientContext>
   </StrictMode>,
 );

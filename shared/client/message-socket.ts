@@ -51,6 +51,7 @@ export class MessageSocket {
   >();
   private readonly listeners = new Map<string, Set<PushListener>>();
   private readonly opened: Promise<void>;
+  private readonly closeListeners: (() => void)[] = [];
 
   constructor(
     readonly socket: WebSocket,
@@ -71,6 +72,7 @@ export class MessageSocket {
     socket.addEventListener('close', () => {
       for (const { reject } of this.pending.values()) reject(new Error('the WebSocket closed'));
       this.pending.clear();
+      for (const listener of this.closeListeners) listener();
     });
   }
 
@@ -116,6 +118,11 @@ export class MessageSocket {
 
   off<N extends DownstreamName>(name: N, listener: (payload: DownstreamPayloads[N]) => void): void {
     this.listeners.get(name)?.delete(listener as PushListener);
+  }
+
+  /** Called once the socket has closed, whoever closed it. */
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
   }
 
   close(): void {

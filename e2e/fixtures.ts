@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { startTestHost, type TestHost } from '../main/testing/host';
+
+/** The built web client (npm run build) as the host serves it to browsers. */
+export const WEB_CLIENT_DIR = resolve('dist/renderer');
+export const SCREENSHOT_DIR = resolve('docs/screenshots');
+
+export const test = base.extend<object, { host: TestHost }>({
+  host: [
+    async ({}, use) => {
+      const host = await startTestHost({ webClientDir: WEB_CLIENT_DIR });
+      await use(host);
+      await host.dispose();
+    },
+    { scope: 'worker' },
+  ],
+});
+export { expect };
+
+/** A person opening the invite link in their own browser and joining as `name`. */
+export async function joinMeeting(browser: Browser, host: TestHost, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(host.inviteUrl.replace(/^https?:\/\/[^/]+/, host.origin));
+  await page.getByLabel('Your name').fill(name);
+  await expect(page.getByLabel('Your camera preview')).toBeVisible();
+  await page.getByRole('button', { name: 'Join now' }).click();
+  await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible();
+  return page;
+}
+
+/** Decoded frame counts of the page's remote videos, by producer id (the client's receive stats). */
+export function framesDecoded(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const stats = await (
+      window as unknown as {
+        roundtable: { videoStats(): Promise<Record<string, { framesDecoded: number }>> };
+      }
+    ).roundtable.videoStats();
+    return Object.values(stats).map((entry) => entry.framesDecoded);
+  });
+}
+
+/** Mean brightness (0–255) of each remote video element's current frame. */
+export function remoteVideoBrightness(page: Page): Promise<number[]> {
+  return page.evaluate(() =>
+    [
+      ...document.querySelectorAll<HTMLVideoElement>(
+        '[data-testid^="tile-"]:not([data-testid="tile-self"]) video',
+      ),
+    ].map((video) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 48;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let sum = 0;
+      for (let i = 0; i < pixels.length; i += 4)
+        sum += (pixels[i]! + pixels[i + 1]! + pixels[i + 2]!) / 3;
+      return sum / (pixels.length / 4);
+    }),
+  );
+}

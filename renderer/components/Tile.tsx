@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { Icon } from './Icon';
+
+/** One person (or one screen share) in the grid: video or initials, name, state badges. */
+export function Tile({
+  name,
+  children,
+  muted,
+  speaking,
+  pinned,
+  onPin,
+  testId,
+  large = false,
+}: {
+  name: string;
+  children: ReactNode | null;
+  muted: boolean;
+  speaking: boolean;
+  pinned?: boolean;
+  onPin?: () => void;
+  testId: string;
+  large?: boolean;
+}) {
+  const initials = name
+    .split(/\s+/)
+    .map((part) => part[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return (
+    <div className="cell">
+      <figure
+        className={`tile${speaking ? ' speaking' : ''}${large ? ' large' : ''}`}
+        data-testid={testId}
+        data-muted={muted}
+      >
+        {children ?? (
+          <div className="avatar" aria-hidden="true">
+            {initials}
+          </div>
+        )}
+        <figcaption>
+          {muted && (
+            <span className="badge">
+              <Icon name="micOff" label={`${name} is muted`} />
+            </span>
+          )}
+          <span className="name">{name}</span>
+          {onPin && (
+            <button
+              type="button"
+              className="pin"
+              aria-pressed={pinned}
+              aria-label={pinned ? `Unpin ${name}` : `Pin ${name}`}
+              onClick={onPin}
+            >
+              <Icon name="pin" />
+            </button>
+          )}
+        </figcaption>
+      </figure>
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { LevelMeter } from '../components/LevelMeter';
+import { VideoView } from '../components/VideoView';
+import { useMeetingClient } from '../meeting/context';
+import { describeMediaError, listDevices, openCamera, openMicrophone } from '../meeting/media';
+import { loadPreferences } from '../state/preferences';
+import { useMeeting } from '../state/store';
+
+/** Name, camera preview, device choice and mic check before going in. */
+export function PreJoin() {
+  const client = useMeetingClient();
+  const target = useMeeting((s) => s.session.target);
+  const phase = useMeeting((s) => s.session.phase);
+  const joinError = useMeeting((s) => s.session.error);
+  const { micOn, camOn, micTrack, camTrack } = useMeeting((s) => s.localMedia);
+  const devices = useMeeting((s) => s.devices);
+  const setLocalMedia = useMeeting((s) => s.setLocalMedia);
+  const setDevices = useMeeting((s) => s.setDevices);
+  const setSession = useMeeting((s) => s.setSession);
+  const [name, setName] = useState(() => loadPreferences().displayName);
+  const [mediaErrors, setMediaErrors] = useState<{ camera?: string; microphone?: string }>({});
+
+  // Open (or reopen) the chosen devices while they are switched on.
+  useEffect(() => {
+    if (!camOn) return;
+    let cancelled = false;
+    openCamera(devices.cameraId).then(
+      (track) => {
+        if (cancelled) return track.stop();
+        setMediaErrors((errors) => ({ ...errors, camera: undefined }));
+        setLocalMedia({ camTrack: track });
+      },
+      (error: unknown) => {
+        if (!cancelled)
+          setMediaErrors((errors) => ({ ...errors, camera: describeMediaError(error, 'camera') }));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [camOn, devices.cameraId, setLocalMedia]);
+
+  useEffect(() => {
+    let cancelled = false;
+    openMicrophone(devices.microphoneId).then(
+      (track) => {
+        if (cancelled) return track.stop();
+        setMediaErrors((errors) => ({ ...errors, microphone: undefined }));
+        setLocalMedia({ micTrack: track });
+      },
+      (error: unknown) => {
+        if (!cancelled)
+          setMediaErrors((errors) => ({
+            ...errors,
+            microphone: describeMediaError(error, 'microphone'),
+          }));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [devices.microphoneId, setLocalMedia]);
+
+  // Device names are only readable once a permission was granted.
+  useEffect(() => {
+    if (camTrack || micTrack) void listDevices().then(setDevices);
+  }, [camTrack, micTrack, setDevices]);
+
+  const replaceTrack = (kind: 'camTrack' | 'micTrack') => {
+    useMeeting.getState().localMedia[kind]?.stop();
+    setLocalMedia({ [kind]: null });
+  };
+
+  const toggleCamera = () => {
+    if (camOn) replaceTrack('camTrack');
+    setLocalMedia({ camOn: !camOn });
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (target && name.trim()) void client.join(target, name.trim());
+  };
+
+  if (!target) return null;
+  const joining = phase === 'joining';
+  return (
+    <main className="screen prejoin">
+      <section className="preview">
+        {camOn && camTrack ? (
+          <VideoView track={camTrack} mirrored label="Your camera preview" />
+        ) : (
+          <div className="preview-off">{mediaErrors.camera ?? 'Camera is off'}</div>
+        )}
+        <div className="row preview-controls">
+          <button
+            type="button"
+            aria-pressed={!micOn}
+            aria-label={micOn ? 'Start muted' : 'Start unmuted'}
+            className={micOn ? '' : 'off'}
+            onClick={() => setLocalMedia({ micOn: !micOn })}
+          >
+            {micOn ? 'Mic on' : 'Mic muted'}
+          </button>
+          <button
+            type="button"
+            aria-pressed={!camOn}
+            aria-label={camOn ? 'Turn camera off' : 'Turn camera on'}
+            className={camOn ? '' : 'off'}
+            onClick={toggleCamera}
+          >
+            {camOn ? 'Camera on' : 'Camera off'}
+          </button>
+        </div>
+        <LevelMeter track={micOn ? micTrack : null} />
+      </section>
+      <section className="card">
+        <h2>Ready to join?</h2>
+        <p className="muted">
+          Meeting at <strong>{new URL(target.origin).host}</strong>
+          {target.fingerprint && (
+            <>
+              <br />
+              Certificate: <code className="fingerprint">{target.fingerprint}</code>
+            </>
+          )}
+        </p>
+        <form onSubmit={onSubmit} className="stack">
+          <label htmlFor="display-name">Your name</label>
+          <input
+            id="display-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={64}
+            required
+            autoFocus
+          />
+          <label htmlFor="camera-select">Camera</label>
+          <select
+            id="camera-select"
+            value={devices.cameraId ?? ''}
+            onChange={(e) => {
+              replaceTrack('camTrack');
+              setDevices({ cameraId: e.target.value || null });
+            }}
+          >
+            <option value="">Default camera</option>
+            {devices.cameras.map((device) => (
+              <option key={device.deviceId} value={device.deviceId}>
+                {device.label || 'Camera'}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="microphone-select">Microphone</label>
+          <select
+            id="microphone-select"
+            value={devices.microphoneId ?? ''}
+            onChange={(e) => {
+              replaceTrack('micTrack');
+              setDevices({ microphoneId: e.target.value || null });
+            }}
+          >
+            <option value="">Default microphone</option>
+            {devices.microphones.map((device) => (
+              <option key={device.deviceId} value={device.deviceId}>
+                {device.label || 'Microphone'}
+              </option>
+            ))}
+          </select>
+          {mediaErrors.microphone && <p className="warning">{mediaErrors.microphone}</p>}
+          {joinError && (
+            <p role="alert" className="error">
+              {joinError}
+            </p>
+          )}
+          <div className="row">
+            <button type="submit" className="primary" disabled={joining || !name.trim()}>
+              {joining ? 'Joining…' : 'Join now'}
+            </button>
+            <button
+              type="button"
+              onClick={() => setSession({ phase: 'home', target: null, error: null })}
+            >
+              Back
+            </button>
+          </div>
+        </form>
+      </section>
+    </main>
+  );
+}

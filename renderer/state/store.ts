@@ -1,0 +1,225 @@
+import { create, type StateCreator } from 'zustand';
+import type { MediaSource } from '../../shared/protocol/rtc';
+import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
+
+/*
+ * The client's state, one zustand store in slices by concern. Components read
+ * it with selectors (useMeeting((s) => s.room.peers)); only the meeting client
+ * (meeting/meeting-client.ts) and the screens' own handlers write to it.
+ *
+ * session      where we are in the flow and how the connection is doing
+ *   phase        'home' → 'prejoin' → 'joining' → 'in-room' → 'left'
+ *   connection   'connecting' | 'connected' | 'reconnecting' | 'failed'
+ *   error        what went wrong, in words for people (null when fine)
+ *   target       the host and hub we join: origin, hubId, invite, fingerprint
+ *   self         our user and peer ids once known
+ * room         the other people in the room
+ *   peers        by peer id: name, user id, and their tracks by producer id
+ *                (kind, source, paused, and the MediaStreamTrack once consumed)
+ *   activeSpeakerId, pinnedPeerId
+ * localMedia   what we send: microphone and camera on/off, screen sharing,
+ *              and the local tracks (previews and self view use them)
+ * devices      the cameras and microphones available and the ones chosen
+ * presence     the hub's members with their online status
+ * ui           people panel open, layout (grid or speaker)
+ */
+
+export type Phase = 'home' | 'prejoin' | 'joining' | 'in-room' | 'left';
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface JoinTarget {
+  /** The host's origin, e.g. https://192.168.1.20:8443 */
+  origin: string;
+  hubId: string;
+  invite: string;
+  /** Certificate fingerprint from the invite link, shown so people can compare. */
+  fingerprint: string | null;
+}
+
+export interface RemoteTrack {
+  producerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  paused: boolean;
+  consumerId: string | null;
+  track: MediaStreamTrack | null;
+}
+
+export interface RemotePeer {
+  peerId: string;
+  userId: string;
+  fullname: string;
+  tracks: Record<string, RemoteTrack>;
+}
+
+export interface SessionSlice {
+  session: {
+    phase: Phase;
+    connection: Connection;
+    error: string | null;
+    target: JoinTarget | null;
+    self: { userId: string; peerId: string; roomId: string } | null;
+  };
+  setSession(patch: Partial<SessionSlice['session']>): void;
+}
+
+export interface RoomSlice {
+  room: {
+    peers: Record<string, RemotePeer>;
+    activeSpeakerId: string | null;
+    pinnedPeerId: string | null;
+  };
+  setPeers(peers: RemotePeer[]): void;
+  updateTrack(peerId: string, producerId: string, patch: Partial<RemoteTrack>): void;
+  removeTrack(peerId: string, producerId: string): void;
+  removePeer(peerId: string): void;
+  setActiveSpeaker(peerId: string | null): void;
+  pin(peerId: string | null): void;
+  clearRoom(): void;
+}
+
+export interface LocalMediaSlice {
+  localMedia: {
+    micOn: boolean;
+    camOn: boolean;
+    sharing: boolean;
+    micTrack: MediaStreamTrack | null;
+    camTrack: MediaStreamTrack | null;
+    screenTrack: MediaStreamTrack | null;
+  };
+  setLocalMedia(patch: Partial<LocalMediaSlice['localMedia']>): void;
+}
+
+export interface DevicesSlice {
+  devices: {
+    cameras: MediaDeviceInfo[];
+    microphones: MediaDeviceInfo[];
+    cameraId: string | null;
+    microphoneId: string | null;
+  };
+  setDevices(patch: Partial<DevicesSlice['devices']>): void;
+}
+
+export interface PresenceSlice {
+  presence: { members: HubMember[] };
+  setMembers(members: HubMember[]): void;
+  setMemberStatus(userId: string, online: OnlineStatus): void;
+}
+
+export interface UiSlice {
+  ui: { peoplePanelOpen: boolean; layout: 'grid' | 'speaker' };
+  setUi(patch: Partial<UiSlice['ui']>): void;
+}
+
+export type MeetingState = SessionSlice &
+  RoomSlice &
+  LocalMediaSlice &
+  DevicesSlice &
+  PresenceSlice &
+  UiSlice;
+type Slice<T> = StateCreator<MeetingState, [], [], T>;
+
+const sessionSlice: Slice<SessionSlice> = (set) => ({
+  session: { phase: 'home', connection: 'connecting', error: null, target: null, self: null },
+  setSession: (patch) => set((s) => ({ session: { ...s.session, ...patch } })),
+});
+
+const roomSlice: Slice<RoomSlice> = (set) => ({
+  room: { peers: {}, activeSpeakerId: null, pinnedPeerId: null },
+  setPeers: (peers) =>
+    set((s) => {
+      // Keep what we already consume of peers that are still there.
+      const next: Record<string, RemotePeer> = {};
+      for (const peer of peers) {
+        const known = s.room.peers[peer.peerId];
+        const tracks: Record<string, RemoteTrack> = {};
+        for (const track of Object.values(peer.tracks)) {
+          const had = known?.tracks[track.producerId];
+          tracks[track.producerId] = had ? { ...had, paused: track.paused } : track;
+        }
+        next[peer.peerId] = { ...peer, tracks };
+      }
+      const pinned = s.room.pinnedPeerId && next[s.room.pinnedPeerId] ? s.room.pinnedPeerId : null;
+      return { room: { ...s.room, peers: next, pinnedPeerId: pinned } };
+    }),
+  updateTrack: (peerId, producerId, patch) =>
+    set((s) => {
+      const peer = s.room.peers[peerId];
+      const track = peer?.tracks[producerId];
+      if (!peer || !track) return s;
+      const tracks = { ...peer.tracks, [producerId]: { ...track, ...patch } };
+      return { room: { ...s.room, peers: { ...s.room.peers, [peerId]: { ...peer, tracks } } } };
+    }),
+  removeTrack: (peerId, producerId) =>
+    set((s) => {
+      const peer = s.room.peers[peerId];
+      if (!peer?.tracks[producerId]) return s;
+      const { [producerId]: _gone, ...tracks } = peer.tracks;
+      return { room: { ...s.room, peers: { ...s.room.peers, [peerId]: { ...peer, tracks } } } };
+    }),
+  removePeer: (peerId) =>
+    set((s) => {
+      const { [peerId]: _gone, ...peers } = s.room.peers;
+      return {
+        room: {
+          peers,
+          activeSpeakerId: s.room.activeSpeakerId === peerId ? null : s.room.activeSpeakerId,
+          pinnedPeerId: s.room.pinnedPeerId === peerId ? null : s.room.pinnedPeerId,
+        },
+      };
+    }),
+  setActiveSpeaker: (peerId) => set((s) => ({ room: { ...s.room, activeSpeakerId: peerId } })),
+  pin: (peerId) => set((s) => ({ room: { ...s.room, pinnedPeerId: peerId } })),
+  clearRoom: () => set({ room: { peers: {}, activeSpeakerId: null, pinnedPeerId: null } }),
+});
+
+const localMediaSlice: Slice<LocalMediaSlice> = (set) => ({
+  localMedia: {
+    micOn: true,
+    camOn: true,
+    sharing: false,
+    micTrack: null,
+    camTrack: null,
+    screenTrack: null,
+  },
+  setLocalMedia: (patch) => set((s) => ({ localMedia: { ...s.localMedia, ...patch } })),
+});
+
+const devicesSlice: Slice<DevicesSlice> = (set) => ({
+  devices: { cameras: [], microphones: [], cameraId: null, microphoneId: null },
+  setDevices: (patch) => set((s) => ({ devices: { ...s.devices, ...patch } })),
+});
+
+const presenceSlice: Slice<PresenceSlice> = (set) => ({
+  presence: { members: [] },
+  setMembers: (members) => set({ presence: { members } }),
+  setMemberStatus: (userId, online) =>
+    set((s) => ({
+      presence: {
+        members: s.presence.members.map((member) =>
+          member.id === userId ? { ...member, online } : member,
+        ),
+      },
+    })),
+});
+
+const uiSlice: Slice<UiSlice> = (set) => ({
+  ui: { peoplePanelOpen: false, layout: 'grid' },
+  setUi: (patch) => set((s) => ({ ui: { ...s.ui, ...patch } })),
+});
+
+export function createMeetingStore() {
+  return create<MeetingState>()((...a) => ({
+    ...sessionSlice(...a),
+    ...roomSlice(...a),
+    ...localMediaSlice(...a),
+    ...devicesSlice(...a),
+    ...presenceSlice(...a),
+    ...uiSlice(...a),
+  }));
+}
+
+export type MeetingStore = ReturnType<typeof createMeetingStore>;
+
+/** The app's store. Tests make their own with createMeetingStore(). */
+export const useMeeting = createMeetingStore();
