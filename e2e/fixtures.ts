@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
 import { startTestHost, type TestHost } from '../main/testing/host';
 
 /** The built web client (npm run build) as the host serves it to browsers. */
@@ -19,9 +25,14 @@ export const test = base.extend<object, { host: TestHost }>({
 export { expect };
 
 /** A person opening the invite link in their own browser and joining as `name`. */
-export async function joinMeeting(browser: Browser, host: TestHost, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
+export async function joinMeeting(
+  browser: Browser,
+  host: TestHost,
+  name: string,
+  context?: BrowserContext,
+): Promise<Page> {
+  const page = await (context ?? (await browser.newContext())).newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(host.inviteUrl.replace(/^https?:\/\/[^/]+/, host.origin));
   await page.getByLabel('Your name').fill(name);
   await expect(page.getByLabel('Your camera preview')).toBeVisible();

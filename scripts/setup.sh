@@ -10,7 +10,7 @@ cd "$repo"
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
 
-ensure_debian_packages ca-certificates chromium fonts-dejavu-core
+ensure_debian_packages ca-certificates chromium fonts-dejavu-core iproute2
 command -v npm >/dev/null || ensure_debian_packages nodejs npm
 
 # npm packages, reinstalled only when the lockfile changed.

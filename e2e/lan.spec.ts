@@ -1,0 +1,54 @@
+import { chromium, type Browser } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium';
+import { expect, framesDecoded, test } from './fixtures';
+import { TestLan } from './lan';
+
+// As on a real LAN: the host on its own address over HTTPS with its
+// self-signed certificate, browsers on another machine (namespace) opening
+// the invite link. Camera access needs the secure context HTTPS gives.
+
+const unavailable = TestLan.unavailableReason();
+test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
+
+let lan: TestLan;
+let browser: Browser;
+
+test.beforeAll(async () => {
+  lan = new TestLan();
+  browser = await chromium.launch({
+    ...chromiumLaunchOptions,
+    executablePath: lan.chromiumInLan(),
+  });
+});
+
+test.afterAll(async () => {
+  await browser?.close();
+  lan?.dispose();
+});
+
+test('two people join over HTTPS on a LAN address and see each other', async () => {
+  const { inviteUrl, fingerprint } = await lan.startHost();
+  expect(new URL(inviteUrl).origin).toBe(`https://${lan.hostIp}:8443`);
+  expect(new URL(inviteUrl.replace('#/join?', '?')).searchParams.get('fp')).toBe(fingerprint);
+
+  const pages = [];
+  for (const name of ['Lan Ada', 'Lan Ben']) {
+    // The person compared the fingerprint and accepted the host's certificate.
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    await page.goto(inviteUrl);
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
+    await expect(page.getByText(fingerprint)).toBeVisible();
+    await page.getByLabel('Your name').fill(name);
+    await page.getByRole('button', { name: 'Join now' }).click();
+    await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible();
+    pages.push(page);
+  }
+  for (const page of pages) {
+    await expect
+      .poll(async () => (await framesDecoded(page)).filter((n) => n > 0).length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
+  }
+});
