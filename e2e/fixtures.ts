@@ -1,37 +1,43 @@
 import { resolve } from 'node:path';
-import {
-  test as base,
-  expect,
-  type Browser,
-  type BrowserContext,
-  type Page,
-} from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { startTestHost, type TestHost } from '../main/testing/host';
 
 /** The built web client (npm run build) as the host serves it to browsers. */
 export const WEB_CLIENT_DIR = resolve('dist/renderer');
 export const SCREENSHOT_DIR = resolve('docs/screenshots');
 
-export const test = base.extend<object, { host: TestHost }>({
-  host: [
-    async ({}, use) => {
-      const host = await startTestHost({ webClientDir: WEB_CLIENT_DIR });
-      await use(host);
-      await host.dispose();
-    },
-    { scope: 'worker' },
-  ],
+export interface Fixtures {
+  /** A real host with a fresh data directory, serving the built web client. */
+  host: TestHost;
+  /** Joins the host's meeting as a new person in their own browser context; closed after the test. */
+  joinAs(name: string, context?: BrowserContext): Promise<Page>;
+}
+
+export const test = base.extend<Fixtures>({
+  host: async ({}, use) => {
+    const host = await startTestHost({ webClientDir: WEB_CLIENT_DIR });
+    await use(host);
+    await host.dispose();
+  },
+  joinAs: async ({ browser, host }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (name, context) => {
+      const own = context ?? (await browser.newContext());
+      contexts.push(own);
+      return joinMeeting(own, host, name);
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
 });
 export { expect };
 
-/** A person opening the invite link in their own browser and joining as `name`. */
+/** A person opening the invite link in `context` and joining as `name`. */
 export async function joinMeeting(
-  browser: Browser,
+  context: BrowserContext,
   host: TestHost,
   name: string,
-  context?: BrowserContext,
 ): Promise<Page> {
-  const page = await (context ?? (await browser.newContext())).newPage();
+  const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(host.inviteUrl.replace(/^https?:\/\/[^/]+/, host.origin));
   await page.getByLabel('Your name').fill(name);

@@ -1,13 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import {
-  expect,
-  framesDecoded,
-  joinMeeting,
-  remoteVideoBrightness,
-  SCREENSHOT_DIR,
-  test,
-} from './fixtures';
+import { expect, framesDecoded, remoteVideoBrightness, SCREENSHOT_DIR, test } from './fixtures';
 
 // Three people in their own browsers (Debian Chromium, fake camera and
 // microphone) meet through the real host and the built web client.
@@ -18,13 +11,10 @@ const userIdOf = (page: Page) =>
     return (Object.values(prefs.credentials)[0] as { userId: string }).userId;
   });
 
-test('three people meet: video, mute, screen share, leaving, a late joiner', async ({
-  browser,
-  host,
-}) => {
-  const ada = await joinMeeting(browser, host, 'Ada Lovelace');
-  const ben = await joinMeeting(browser, host, 'Ben Okri');
-  const cy = await joinMeeting(browser, host, 'Cy Twombly');
+test('three people meet: video, mute, screen share, leaving, a late joiner', async ({ joinAs }) => {
+  const ada = await joinAs('Ada Lovelace');
+  const ben = await joinAs('Ben Okri');
+  const cy = await joinAs('Cy Twombly');
   const everyone = [ada, ben, cy];
 
   // Each sees two remote videos that keep decoding real, non-black frames.
@@ -90,7 +80,7 @@ test('three people meet: video, mute, screen share, leaving, a late joiner', asy
   await expect(panel.getByTestId(`member-${cyUserId}`)).not.toHaveAttribute('data-online', '2');
 
   // Dee arrives late and sees both who are there.
-  const dee = await joinMeeting(browser, host, 'Dee Rees');
+  const dee = await joinAs('Dee Rees');
   await expect(dee.getByTestId(/^tile-/).filter({ hasText: 'Ada Lovelace' })).toBeVisible();
   await expect(dee.getByTestId(/^tile-/).filter({ hasText: 'Ben Okri' })).toBeVisible();
   await expect

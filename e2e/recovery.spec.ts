@@ -1,18 +1,18 @@
 import type { WebSocketRoute } from '@playwright/test';
-import { expect, framesDecoded, joinMeeting, test } from './fixtures';
+import { expect, framesDecoded, test } from './fixtures';
 
 // A dropped WebSocket (Wi-Fi hiccup, host restart of the socket) recovers
 // without reloading the page: the client says so, rejoins, and media flows again.
 
-test('a dropped WebSocket reconnects and media flows again', async ({ browser, host }) => {
-  const ben = await joinMeeting(browser, host, 'Ben Steady');
+test('a dropped WebSocket reconnects and media flows again', async ({ browser, joinAs }) => {
+  const ben = await joinAs('Ben Steady');
 
   let adaSocket: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
   const context = await browser.newContext();
   await context.routeWebSocket(/\/-\/ws$/, (page) => {
     adaSocket = { page, server: page.connectToServer() };
   });
-  const ada = await joinMeeting(context.browser()!, host, 'Ada Flaky', context);
+  const ada = await joinAs('Ada Flaky', context);
   await expect
     .poll(async () => (await framesDecoded(ada)).filter((n) => n > 0).length, { timeout: 20_000 })
     .toBe(1);

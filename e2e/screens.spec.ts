@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startTestHost } from '../main/testing/host';
-import { expect, joinMeeting, SCREENSHOT_DIR, test, WEB_CLIENT_DIR } from './fixtures';
+import { expect, SCREENSHOT_DIR, test, WEB_CLIENT_DIR } from './fixtures';
 
 // The screens around the meeting, and what people are told when joining fails.
 
@@ -57,9 +57,9 @@ test('a wrong invite and a host that went away are explained', async ({ browser 
   await page.close();
 });
 
-test('the room works at phone width', async ({ browser, host }) => {
-  const ada = await joinMeeting(browser, host, 'Ada Phone');
-  const ben = await joinMeeting(browser, host, 'Ben Phone');
+test('the room works at phone width', async ({ joinAs }) => {
+  await joinAs('Ada Phone');
+  const ben = await joinAs('Ben Phone');
   await ben.setViewportSize({ width: 390, height: 844 });
   await expect(
     ben
@@ -72,6 +72,4 @@ test('the room works at phone width', async ({ browser, host }) => {
     await expect(controls.getByRole('button', { name })).toBeInViewport();
   }
   await ben.screenshot({ path: join(SCREENSHOT_DIR, 'room-phone.png') });
-  await ada.close();
-  await ben.close();
 });

@@ -1,6 +1,7 @@
 import { useEffect, type CSSProperties, type ReactNode } from 'react';
 import { AudioSink } from '../components/AudioSink';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { DeviceMenu } from '../components/DeviceMenu';
 import { PeoplePanel } from '../components/PeoplePanel';
 import { RemoteVideo } from '../components/RemoteVideo';
 import { Tile } from '../components/Tile';
@@ -218,6 +219,7 @@ export function Room() {
         >
           People ({remotePeers.length + 1})
         </button>
+        <DeviceMenu />
         <button type="button" className="danger" onClick={actions.leave} title="Leave (Shift+L)">
           Leave
         </button>

@@ -1,0 +1,89 @@
+import type { TestHost } from '../main/testing/host';
+import { expect, test } from './fixtures';
+
+// Layouts and what they ask of the host: a pinned person is shown large and
+// sent in the top simulcast layer, filmstrip tiles get the smallest one; a
+// microphone switched mid-call keeps its producer (no rejoin).
+
+/** The host's view of `viewer`'s video consumers, by the producing person's name. */
+function videoConsumersOf(host: TestHost, viewer: string) {
+  const room = host.rooms.get(host.store.roomIdFor(host.hub.id, 'meeting'))!;
+  const peers = [...room.peers.values()];
+  const byProducer = new Map(
+    peers.flatMap((peer) =>
+      [...peer.producers.values()].map((p) => [p.id, peer.fullname] as const),
+    ),
+  );
+  const me = peers.find((peer) => peer.fullname === viewer)!;
+  return Object.fromEntries(
+    [...me.consumers.values()]
+      .filter((consumer) => consumer.kind === 'video')
+      .map((consumer) => [
+        byProducer.get(consumer.producerId),
+        { layer: consumer.preferredLayers?.spatialLayer, paused: consumer.paused },
+      ]),
+  );
+}
+
+test('pin and speaker view choose the layout and the simulcast layers', async ({
+  host,
+  joinAs,
+}) => {
+  const ada = await joinAs('Ada Pin');
+  await joinAs('Ben Pin');
+  await joinAs('Cy Pin');
+  await expect
+    .poll(() => videoConsumersOf(host, 'Ada Pin'))
+    .toEqual({
+      'Ben Pin': { layer: 1, paused: false },
+      'Cy Pin': { layer: 1, paused: false },
+    });
+
+  await ada
+    .getByTestId(/^tile-/)
+    .filter({ hasText: 'Ben Pin' })
+    .hover();
+  await ada.getByRole('button', { name: 'Pin Ben Pin' }).click();
+  await expect(ada.locator('.spotlight')).toContainText('Ben Pin');
+  await expect
+    .poll(() => videoConsumersOf(host, 'Ada Pin'))
+    .toEqual({
+      'Ben Pin': { layer: 2, paused: false },
+      'Cy Pin': { layer: 0, paused: false },
+    });
+
+  await ada.getByRole('button', { name: 'Unpin Ben Pin' }).click();
+  await ada.getByRole('button', { name: 'Speaker view' }).click();
+  await expect(ada.locator('.spotlight')).toHaveCount(1);
+  await ada.getByRole('button', { name: 'Grid view' }).click();
+  await expect(ada.locator('.spotlight')).toHaveCount(0);
+});
+
+test('switching the microphone mid-call keeps the same producer', async ({ host, joinAs }) => {
+  const page = await joinAs('Switcher');
+  const room = () => host.rooms.get(host.store.roomIdFor(host.hub.id, 'meeting'))!;
+  const micProducer = () =>
+    [
+      ...[...room().peers.values()]
+        .find((peer) => peer.fullname === 'Switcher')!
+        .producers.values(),
+    ].find((producer) => producer.appData.source === 'microphone')!;
+  const before = micProducer().id;
+
+  await page.getByText('Devices').click();
+  const select = page.getByLabel('Microphone', { exact: true });
+  const options = await select.locator('option').allTextContents();
+  expect(options.length).toBeGreaterThan(1);
+  const current = await select.evaluate(
+    (element: HTMLSelectElement) => element.selectedOptions[0]?.textContent,
+  );
+  const other = options.find((label: string) => label !== current)!;
+  await select.selectOption({ label: other });
+  await expect(select).toHaveValue(
+    (await select.locator('option', { hasText: other }).getAttribute('value')) as string,
+  );
+  expect(micProducer().id).toBe(before);
+  await expect
+    .poll(async () => (await micProducer().getStats()).reduce((sum, s) => sum + s.byteCount, 0))
+    .toBeGreaterThan(0);
+});
