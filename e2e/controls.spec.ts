@@ -52,6 +52,15 @@ test('pin and speaker view choose the layout and the simulcast layers', async ({
       'Cy Pin': { layer: 0, paused: false },
     });
 
+  // On a narrow window the filmstrip scrolls: the tile out of view is paused at the host.
+  await joinAs('Dee Pin');
+  await expect.poll(() => videoConsumersOf(host, 'Ada Pin')['Dee Pin']?.layer).toBe(0);
+  await ada.setViewportSize({ width: 390, height: 800 });
+  await expect.poll(() => videoConsumersOf(host, 'Ada Pin')['Dee Pin']?.paused).toBe(true);
+  expect(videoConsumersOf(host, 'Ada Pin')['Ben Pin']?.paused).toBe(false);
+  await ada.setViewportSize({ width: 1280, height: 800 });
+  await expect.poll(() => videoConsumersOf(host, 'Ada Pin')['Dee Pin']?.paused).toBe(false);
+
   await ada.getByRole('button', { name: 'Unpin Ben Pin' }).click();
   await ada.getByRole('button', { name: 'Speaker view' }).click();
   await expect(ada.locator('.spotlight')).toHaveCount(1);
