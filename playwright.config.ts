@@ -6,7 +6,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 120_000,
+  timeout: 180_000,
   reporter: [['list']],
   use: {
     browserName: 'chromium',

@@ -51,4 +51,19 @@ test('two people join over HTTPS on a LAN address and see each other', async () 
       })
       .toBe(1);
   }
+
+  // The network goes away for longer than ICE and the WebSocket tolerate, then comes back:
+  // the client says so and recovers (ICE restart or rejoin) without a reload.
+  lan.cut();
+  for (const page of pages) {
+    await expect(page.getByRole('status')).toContainText('Reconnecting', { timeout: 45_000 });
+  }
+  lan.restore();
+  for (const page of pages) {
+    await expect(page.getByRole('status')).toBeHidden({ timeout: 60_000 });
+    const before = Math.max(0, ...(await framesDecoded(page)));
+    await expect
+      .poll(async () => Math.max(0, ...(await framesDecoded(page))), { timeout: 30_000 })
+      .toBeGreaterThan(before);
+  }
 });

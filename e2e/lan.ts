@@ -6,9 +6,8 @@ import { createInterface } from 'node:readline';
 
 /**
  * A small LAN made of two network namespaces joined by a veth pair: the host
- * runs in one (at 10.77.N.1), browsers in the other (10.77.N.2), with a little
- * latency on the wire. Only traffic between our own namespaces, never the
- * machine's real network.
+ * runs in one (at 10.77.N.1), browsers in the other (10.77.N.2). Only traffic
+ * between our own namespaces, never the machine's real network.
  */
 export class TestLan {
   readonly hostNs: string;
@@ -16,6 +15,7 @@ export class TestLan {
   readonly hostIp: string;
   private readonly dir = mkdtempSync(join(tmpdir(), 'roundtable-lan-'));
   private hostProcess: ChildProcess | undefined;
+  private readonly clientEnd: string;
 
   /** Why this machine cannot make namespaces (not root, no iproute2), or undefined when it can. */
   static unavailableReason(): string | undefined {
@@ -36,7 +36,7 @@ export class TestLan {
     const clientIp = `10.77.${n}.2`;
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
     const hostEnd = `rth${n}`;
-    const clientEnd = `rtl${n}`;
+    const clientEnd = (this.clientEnd = `rtl${n}`);
     ip('netns', 'add', this.hostNs);
     ip('netns', 'add', this.clientNs);
     ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', clientEnd);
@@ -50,30 +50,15 @@ export class TestLan {
       ip('-n', ns, 'link', 'set', dev, 'up');
       ip('-n', ns, 'link', 'set', 'lo', 'up');
     }
-    try {
-      execFileSync(
-        'ip',
-        [
-          'netns',
-          'exec',
-          this.clientNs,
-          'tc',
-          'qdisc',
-          'add',
-          'dev',
-          clientEnd,
-          'root',
-          'netem',
-          'delay',
-          '10ms',
-        ],
-        {
-          stdio: 'ignore',
-        },
-      );
-    } catch {
-      // No tc (iproute2 without netem): the LAN is simply faster.
-    }
+  }
+
+  /** Takes the client's link down until restore(): Wi-Fi gone for a while. */
+  cut(): void {
+    execFileSync('ip', ['-n', this.clientNs, 'link', 'set', this.clientEnd, 'down']);
+  }
+
+  restore(): void {
+    execFileSync('ip', ['-n', this.clientNs, 'link', 'set', this.clientEnd, 'up']);
   }
 
   /** Starts `npm run host`'s program in the host namespace, on HTTPS, and resolves with its invite link. */
