@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     '',
     `Invite link (share it):  ${host.inviteUrl}`,
     `Owner link (keep it):    ${host.ownerUrl}`,
+    `REST API token (keep it): Authorization: Bearer ${host.apiToken}`,
     host.fingerprint
       ? `Certificate fingerprint (SHA-256), compare it when the browser warns:\n  ${host.fingerprint}`
       : 'Plain HTTP (--insecure-http): browsers allow camera and microphone only on localhost.',

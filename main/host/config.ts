@@ -22,6 +22,8 @@ export interface HostConfig {
   /** Directory of the built React client served to browsers; undefined serves none. */
   webClientDir: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Bearer token of the REST API; undefined uses the one kept in the data directory (made on first run). */
+  apiToken: string | undefined;
 }
 
 export const DEFAULT_PORT = 8443;
@@ -40,6 +42,7 @@ const HELP = `Usage: npm run host -- [options]
   --workers <n>         mediasoup workers (ROUNDTABLE_WORKERS, default one per core)
   --rtc-port <n>        first media port, UDP and TCP, one per worker (ROUNDTABLE_RTC_PORT, default ${DEFAULT_RTC_PORT})
   --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
+                        The REST API token comes from ROUNDTABLE_API_TOKEN, else the data directory.
   --help                this text
 `;
 
@@ -108,5 +111,6 @@ export function parseHostConfig(
     workerBin: env.MEDIASOUP_WORKER_BIN || undefined,
     webClientDir: undefined,
     logLevel: 'info',
+    apiToken: env.ROUNDTABLE_API_TOKEN || undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -5,6 +6,8 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController } from 'fastify';
 import { Presence } from '../presence/presence';
+import { RestDoor } from '../rest-api/rest-door';
+import { restApiRoutes } from '../rest-api/routes';
 import { RoomRegistry } from '../sfu/rooms';
 import { WorkerPool } from '../sfu/worker-pool';
 import { ClientDoor } from '../signaling/client-door';
@@ -31,6 +34,8 @@ export interface RunningHost {
   /** Links that let someone join the host's hub: as a member, or as its owner. */
   inviteUrl: string;
   ownerUrl: string;
+  /** Bearer token for the REST API (seed 002). */
+  apiToken: string;
   /** "udp 192.168.1.20:40000", ...: what a firewall must let through. */
   mediaSockets: string[];
   store: HubStore;
@@ -70,6 +75,7 @@ export async function startHost(
   );
   const door = new ClientDoor({ store, rooms, sessions, presence, log });
   const services = new ServiceApi({ store, rooms, sessions, presence, log });
+  const apiToken = config.apiToken ?? store.getSetting('api_token') ?? newApiToken(store);
 
   const app = Fastify({
     loggerInstance: log,
@@ -79,6 +85,7 @@ export async function startHost(
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
   await app.register(clientDoorRoutes, { services, door });
+  await app.register(restApiRoutes, { door: new RestDoor(rooms, hub.id), apiToken });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.webClientDir });
   }
@@ -108,6 +115,7 @@ export async function startHost(
     port,
     fingerprint: certificate?.fingerprint,
     hub,
+    apiToken,
     inviteUrl: joinLink(hub.inviteSecret),
     ownerUrl: joinLink(hub.ownerKey),
     mediaSockets: await pool.mediaSockets(),
@@ -116,4 +124,11 @@ export async function startHost(
     pool,
     close: closeAll,
   };
+}
+
+/** The REST API's secret, made on first run and kept with the host's data. */
+function newApiToken(store: HubStore): string {
+  const token = randomBytes(24).toString('base64url');
+  store.setSetting('api_token', token);
+  return token;
 }

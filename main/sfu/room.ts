@@ -193,18 +193,21 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   /**
-   * Consumers on `consumerPeer`'s receive transport for every producer of
+   * Consumers on `consumerPeer`'s receive transport (or `recv`) for every producer of
    * `producerPeer` it does not consume yet. They start paused: the client
    * resumes each once its track is wired up, so no keyframe is lost.
    */
-  async consumePeer(consumerPeer: Peer, producerPeer: Peer): Promise<types.Consumer[]> {
+  async consumePeer(
+    consumerPeer: Peer,
+    producerPeer: Peer,
+    recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv'),
+  ): Promise<types.Consumer[]> {
     if (!consumerPeer.entered || !consumerPeer.rtpCapabilities) {
       throw new RoomError(
         'out_of_order',
         'enter the room (upstream-peer-enter) before asking for streams',
       );
     }
-    const recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv');
     if (!recv) throw new RoomError('out_of_order', 'no receive transport');
     const consumed = new Set(
       [...consumerPeer.consumers.values()].map((consumer) => consumer.producerId),

@@ -33,12 +33,12 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * Opens an empty page at `origin` + /__test__ (answered by Playwright; every
- * other request reaches the real server at that origin) running `script`.
+ * other request reaches the real server at that origin), running `script` if given.
  */
 async function openPageWithScript(
   browser: Browser,
   origin: string,
-  script: Promise<string>,
+  script?: Promise<string>,
 ): Promise<Page> {
   const page = await browser.newPage();
   const url = `${origin}/__test__`;
@@ -46,8 +46,13 @@ async function openPageWithScript(
     route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>test</title>' }),
   );
   await page.goto(url);
-  await page.addScriptTag({ content: await script });
+  if (script) await page.addScriptTag({ content: await script });
   return page;
+}
+
+/** A blank page on a secure origin, for tests that drive a plain RTCPeerConnection. */
+export function openBlankPage(browser: Browser): Promise<Page> {
+  return openPageWithScript(browser, TEST_PAGE_ORIGIN);
 }
 
 /** A page with `window.mediasoupClient`. */

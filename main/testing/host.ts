@@ -38,6 +38,7 @@ export async function startTestHost(
     workerBin: process.env.MEDIASOUP_WORKER_BIN || undefined,
     webClientDir: undefined,
     logLevel: 'silent',
+    apiToken: undefined,
     ...overrides,
   };
   const host = await startHost(

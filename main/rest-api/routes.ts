@@ -1,0 +1,96 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errors } from 'mediasoup';
+import { z } from 'zod';
+import { restRequestSchemas, type RestErrorBody } from '../../shared/protocol/rest';
+import { RoomError } from '../sfu/room';
+import { RestError, type RestDoor } from './rest-door';
+import { SdpError } from './sdp-bridge';
+
+/** SDP-sized bodies: an offer with simulcast is a few KiB. */
+const REST_BODY_LIMIT = 128 * 1024;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+function parse<K extends keyof typeof restRequestSchemas>(kind: K, body: unknown) {
+  const result = restRequestSchemas[kind].safeParse(body ?? undefined);
+  if (!result.success) throw new RestError(400, 'invalid_request', z.prettifyError(result.error));
+  return result.data as z.infer<(typeof restRequestSchemas)[K]>;
+}
+
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: RestErrorBody['error']['code'],
+  message: string,
+) {
+  return reply.status(status).send({ error: { code, message } } satisfies RestErrorBody);
+}
+
+/**
+ * The seed-002 routes, in their own Fastify scope: bearer-token auth and JSON
+ * errors `{error: {code, message}}` with a 4xx status.
+ */
+export async function restApiRoutes(
+  app: FastifyInstance,
+  options: { door: RestDoor; apiToken: string },
+) {
+  const expected = digest(`Bearer ${options.apiToken}`);
+  app.addHook('onRequest', async (request, reply) => {
+    // Compare digests so the check takes the same time whatever the header.
+    if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+      return sendError(
+        reply,
+        401,
+        'unauthorized',
+        'send Authorization: Bearer <the host API token>',
+      );
+    }
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error instanceof RestError)
+      return sendError(reply, error.status, error.code, error.message);
+    if (error instanceof SdpError) return sendError(reply, 400, 'invalid_sdp', error.message);
+    if (error instanceof RoomError)
+      return sendError(reply, error.reason === 'not_found' ? 404 : 409, 'conflict', error.message);
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
+      return sendError(reply, 400, 'invalid_request', 'the body is not valid JSON');
+    }
+    if (error.statusCode && error.statusCode < 500)
+      return sendError(reply, error.statusCode, 'invalid_request', error.message);
+    // mediasoup refusing parameters taken from an SDP is the SDP's fault.
+    if (error instanceof TypeError || error instanceof errors.UnsupportedError) {
+      return sendError(reply, 400, 'invalid_sdp', error.message);
+    }
+    request.log.error({ err: error }, 'REST call failed');
+    return sendError(reply, 500, 'internal', 'the host could not complete this call');
+  });
+
+  type Params = { room_id: string; user_id: string };
+  const door = options.door;
+  const limit = { bodyLimit: REST_BODY_LIMIT };
+  app.post<{ Params: Partial<Params> }>('/rooms/:room_id?', limit, (request) =>
+    door.createRoom(request.params.room_id || undefined, parse('createRoom', request.body)),
+  );
+  app.post<{ Params: Params }>('/rooms/:room_id/users/:user_id', limit, (request) =>
+    door.addUser(request.params.room_id, request.params.user_id, parse('addUser', request.body)),
+  );
+  app.post<{ Params: Params }>('/rooms/:room_id/users/:user_id/produce', limit, (request) =>
+    door.produce(request.params.room_id, request.params.user_id, parse('produce', request.body)),
+  );
+  app.post<{ Params: Params }>('/rooms/:room_id/users/:user_id/consume', limit, (request) =>
+    door.consume(request.params.room_id, request.params.user_id, parse('consume', request.body)),
+  );
+  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id/produce', (request) =>
+    door.stopProducing(request.params.room_id, request.params.user_id),
+  );
+  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id', (request) =>
+    door.removeUser(request.params.room_id, request.params.user_id),
+  );
+  app.delete<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id', (request) =>
+    door.deleteRoom(request.params.room_id),
+  );
+  app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/stats', (request) =>
+    door.stats(request.params.room_id),
+  );
+}
