@@ -39,6 +39,7 @@ test('arguments win over the environment, which wins over defaults', () => {
     workers: 1,
     rtcPort: 50000,
   });
+  expect(parseHostConfig([], { ROUNDTABLE_API_TOKEN: 'from-env' })?.apiToken).toBe('from-env');
   expect(parseHostConfig([], { HOME: '/home/x' })).toMatchObject({
     port: DEFAULT_PORT,
     insecureHttp: false,

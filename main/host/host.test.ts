@@ -62,6 +62,9 @@ test('HTTPS with a certificate generated once; hubs, members and rooms survive a
 
   const second = await startTestHost({ dataDir, insecureHttp: false });
   expect(second.fingerprint).toBe(first.fingerprint);
+  // The REST API token is made once and kept with the data.
+  expect(first.apiToken.length).toBeGreaterThanOrEqual(32);
+  expect(second.apiToken).toBe(first.apiToken);
   expect(second.hub.id).toBe(first.hub.id);
   expect(second.store.authenticate(auth)?.id).toBe(userId);
   expect(second.store.roomIdFor(second.hub.id, 'meeting')).toBe(roomId);

@@ -215,6 +215,24 @@ describe('two plain WebRTC peers through the REST API', () => {
     await api('DELETE', '/rooms/simulcast-room');
     await page.close();
   });
+
+  test('constraints given with the offer pause that kind', async () => {
+    await api('POST', '/rooms/muted-room', { userId: 'quiet' });
+    const page = await openBlankPage(browser);
+    const offer = await createPublisherOffer(page);
+    const produced = await api('POST', '/rooms/muted-room/users/quiet/produce', {
+      offer,
+      constraints: { audio: false, video: true },
+    });
+    expect(produced.body.constraints).toEqual({ audio: false, video: true });
+    const producers = [...[...host.rooms.get('muted-room')!.peers.values()][0]!.producers.values()];
+    expect(Object.fromEntries(producers.map((p) => [p.kind, p.paused]))).toEqual({
+      audio: true,
+      video: false,
+    });
+    await api('DELETE', '/rooms/muted-room');
+    await page.close();
+  });
 });
 
 test('REST peers and React clients share a room both ways', async () => {
