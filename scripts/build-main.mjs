@@ -3,14 +3,29 @@
 // relative to its own package, and node_modules ship with the app.
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { 'host-cli': 'main/host/cli.ts' },
-  outdir: 'dist/main',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node24',
-  format: 'esm',
-  packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { 'host-cli': 'main/host/cli.ts', electron: 'main/electron/main.ts' },
+    outdir: 'dist/main',
+    format: 'esm',
+    packages: 'external',
+  }),
+  // A sandboxed preload script is CommonJS and may require only 'electron'.
+  build({
+    ...common,
+    entryPoints: { preload: 'main/electron/preload.ts' },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    external: ['electron'],
+  }),
+]);

@@ -25,7 +25,7 @@ fi
 # Electron downloads its binary on first use; where that fails (no internet)
 # the desktop app cannot start, and `npm run host` is the way to host.
 electron_state="$(node -e 'try { require("fs").accessSync(require("electron")); console.log("ok") } catch { console.log("absent") }' 2>/dev/null || true)"
-[ "$electron_state" = ok ] || log "Electron binary not available here: use 'npm run host' (headless host)"
+[ "$electron_state" = ok ] || log "Electron binary not available here: use 'npm run host' (headless host); the desktop app's end-to-end test will be skipped"
 
 # The mediasoup worker, in order of preference: one given by the user, the one
 # mediasoup's own install put in place (its prebuilt download), one this project

@@ -1,12 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { desktopBridge } from '../../shared/desktop/bridge';
 import { loadPreferences, parseInvite } from '../state/preferences';
 import { useMeeting, type JoinTarget } from '../state/store';
 
-/** The desktop app's preload bridge, when running inside it (see main/electron). */
-interface DesktopBridge {
-  hostMeeting(): Promise<{ inviteUrl: string }>;
-}
-const desktop = (window as { roundtableDesktop?: DesktopBridge }).roundtableDesktop;
+const desktop = desktopBridge();
 
 export function Home() {
   const setSession = useMeeting((s) => s.setSession);
@@ -15,14 +12,18 @@ export function Home() {
   const recent = loadPreferences().recentHosts;
 
   const go = (target: JoinTarget, href?: string) => {
-    // A browser tab talks only to the host that served it: another host's link opens that host's page.
-    if (!desktop && target.origin !== location.origin) {
-      location.href =
-        href ??
-        `${target.origin}/#/join?hub=${target.hubId}&invite=${encodeURIComponent(target.invite)}`;
+    // The page talks only to the host that served it: another host's link opens that
+    // host's page (in the app, trusting exactly the certificate the link names).
+    if (target.origin === location.origin) {
+      setSession({ target, phase: 'prejoin', error: null });
       return;
     }
-    setSession({ target, phase: 'prejoin', error: null });
+    const link =
+      href ??
+      `${target.origin}/#/join?hub=${target.hubId}&invite=${encodeURIComponent(target.invite)}` +
+        (target.fingerprint ? `&fp=${encodeURIComponent(target.fingerprint)}` : '');
+    if (desktop) void desktop.openInvite(link);
+    else location.href = link;
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -37,10 +38,19 @@ export function Home() {
     go(target, link.trim());
   };
 
+  // The app starts the host and opens its meeting as the owner.
+  const [starting, setStarting] = useState(false);
   const host = async () => {
-    if (!desktop) return;
-    const { inviteUrl } = await desktop.hostMeeting();
-    go(parseInvite(inviteUrl)!);
+    setStarting(true);
+    try {
+      await desktop?.hostMeeting();
+    } catch (failure) {
+      setError(
+        `Could not start hosting: ${failure instanceof Error ? failure.message : String(failure)}`,
+      );
+    } finally {
+      setStarting(false);
+    }
   };
 
   return (
@@ -73,8 +83,8 @@ export function Home() {
       <section className="card">
         <h2>Host a meeting</h2>
         {desktop ? (
-          <button type="button" className="primary" onClick={() => void host()}>
-            Host a meeting
+          <button type="button" className="primary" disabled={starting} onClick={() => void host()}>
+            {starting ? 'Starting…' : 'Host a meeting'}
           </button>
         ) : (
           <p className="muted">

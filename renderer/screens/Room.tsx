@@ -2,8 +2,10 @@ import { useEffect, type CSSProperties, type ReactNode } from 'react';
 import { AudioSink } from '../components/AudioSink';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { DeviceMenu } from '../components/DeviceMenu';
+import { HostingPanel } from '../components/HostingPanel';
 import { PeoplePanel } from '../components/PeoplePanel';
 import { RemoteVideo } from '../components/RemoteVideo';
+import { ScreenPicker } from '../components/ScreenPicker';
 import { Tile } from '../components/Tile';
 import { VideoView } from '../components/VideoView';
 import { useMeetingClient } from '../meeting/context';
@@ -172,6 +174,7 @@ export function Room() {
         </div>
       </div>
       {peoplePanelOpen && <PeoplePanel selfName={selfName} />}
+      <ScreenPicker />
       {remotePeers.flatMap((peer) =>
         Object.values(peer.tracks)
           .filter((track) => track.kind === 'audio' && track.track)
@@ -220,6 +223,7 @@ export function Room() {
           People ({remotePeers.length + 1})
         </button>
         <DeviceMenu />
+        <HostingPanel />
         <button type="button" className="danger" onClick={actions.leave} title="Leave (Shift+L)">
           Leave
         </button>

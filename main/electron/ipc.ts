@@ -1,0 +1,49 @@
+import { IPC, type HostingInfo } from '../../shared/desktop/bridge';
+import { originOf, type TrustedOrigins } from './trust';
+
+/** The part of Electron's ipcMain the handlers need. */
+export interface IpcRegistrar {
+  handle(
+    channel: string,
+    handler: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown,
+  ): void;
+}
+
+export interface IpcDeps {
+  hosting: { start(): Promise<HostingInfo>; stop(): Promise<void>; info(): HostingInfo | null };
+  trust: TrustedOrigins;
+  /** Origin of the bundled app's own pages: they, and the pages of our own host, may start or stop hosting. */
+  appOrigin: string;
+  openInvite(link: string): Promise<void>;
+  openLogs(): Promise<void>;
+}
+
+export class IpcForbiddenError extends Error {}
+
+/**
+ * The main-process side of the preload bridge. Every call checks who asks:
+ * hosting is for the app's own pages and the meeting we host, the rest for
+ * any trusted page (a host we joined).
+ */
+export function registerIpcHandlers(ipc: IpcRegistrar, deps: IpcDeps): void {
+  const ownOrigins = () => {
+    const hosted = deps.hosting.info();
+    return hosted ? [deps.appOrigin, originOf(hosted.ownerUrl)] : [deps.appOrigin];
+  };
+  const from = (event: { senderFrame: { url: string } | null }, ownOnly: boolean) => {
+    const url = event.senderFrame?.url ?? '';
+    const origin = URL.canParse(url) ? originOf(url) : '';
+    const allowed = ownOnly ? ownOrigins().includes(origin) : deps.trust.isTrusted(url);
+    if (!allowed) throw new IpcForbiddenError(`not allowed from ${url || 'an unknown frame'}`);
+  };
+  ipc.handle(IPC.hostMeeting, (event) => (from(event, true), deps.hosting.start()));
+  ipc.handle(IPC.stopHosting, (event) => (from(event, true), deps.hosting.stop()));
+  ipc.handle(IPC.hostingInfo, (event) => (from(event, false), deps.hosting.info()));
+  ipc.handle(IPC.openInvite, (event, link) => {
+    from(event, false);
+    if (typeof link !== 'string' || link.length > 2048)
+      throw new TypeError('an invite link is a string');
+    return deps.openInvite(link);
+  });
+  ipc.handle(IPC.openLogs, (event) => (from(event, false), deps.openLogs()));
+}
