@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { _electron as electron, chromium } from '@playwright/test';
+import { electronBinary } from '../main/electron/electron-binary';
 import { chromiumLaunchOptions } from './chromium';
 import { expect, framesDecoded, test } from './fixtures';
 
@@ -8,23 +7,16 @@ import { expect, framesDecoded, test } from './fixtures';
 // Electron's binary is downloaded on first use; where that cannot happen (no
 // internet), this test is skipped and says so.
 
-const electronBinary = (() => {
-  try {
-    const path = createRequire(import.meta.url)('electron') as string;
-    return existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-})();
+const binary = electronBinary();
 
 test.skip(
-  !electronBinary,
+  !binary,
   'Electron binary not installed (it downloads on first use, which needs internet): desktop app test skipped',
 );
 
 test('host from the desktop app; a browser joins with media', async () => {
   const app = await electron.launch({
-    executablePath: electronBinary,
+    executablePath: binary,
     args: ['.', '--no-sandbox'],
     env: { ...process.env, ROUNDTABLE_API_TOKEN: 'e2e' },
   });

@@ -6,7 +6,8 @@ import { expect, SCREENSHOT_DIR, test, WEB_CLIENT_DIR } from './fixtures';
 
 test('home and pre-join remember the name and the host', async ({ browser, host }) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(`${host.origin}/`);
+  const response = await page.goto(`${host.origin}/`);
+  expect(response!.headers()['content-security-policy']).toContain("default-src 'self'");
   await expect(page.getByRole('heading', { name: 'Join a meeting' })).toBeVisible();
   await page.getByLabel('Invite link').fill('https://192.168.1.20:8443/');
   await page.getByRole('button', { name: 'Join' }).click();

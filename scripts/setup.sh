@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian machine to run and test Roundtable: Debian packages, the npm
 # packages (Node 24 comes with them as the `node` dev dependency, which npm
-# scripts put first on PATH), the Electron binary where it can be downloaded,
-# and the mediasoup worker. Every step is skipped when already done, so a
+# scripts put first on PATH) and the mediasoup worker. Electron downloads its
+# own binary on the first `npm start`. Every step is skipped when already done, so a
 # second run takes seconds.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,8 +24,7 @@ fi
 
 # Electron downloads its binary on first use; where that fails (no internet)
 # the desktop app cannot start, and `npm run host` is the way to host.
-electron_state="$(node -e 'try { require("fs").accessSync(require("electron")); console.log("ok") } catch { console.log("absent") }' 2>/dev/null || true)"
-[ "$electron_state" = ok ] || log "Electron binary not available here: use 'npm run host' (headless host); the desktop app's end-to-end test will be skipped"
+node_modules/.bin/node main/electron/electron-binary.ts >/dev/null || log "Electron binary not available here: use 'npm run host' (headless host); the desktop app's end-to-end test will be skipped"
 
 # The mediasoup worker, in order of preference: one given by the user, the one
 # mediasoup's own install put in place (its prebuilt download), one this project

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
-if node -e 'require("fs").accessSync(require("electron"))' 2>/dev/null && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+if node_modules/.bin/node main/electron/electron-binary.ts >/dev/null && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec npm start -- "$@"
 fi
 exec npm run host -- "$@"

@@ -21,6 +21,16 @@ import { createLogger, type Logger } from './logger';
 import { lanAddresses } from './network';
 import { loadOrCreateCertificate } from './tls';
 
+/** The web client loads only its own files and talks only to this host. */
+const WEB_CLIENT_CSP = [
+  "default-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Frames above this close the socket outright; the door answers smaller oversized frames with an error. */
 const WS_HARD_LIMIT = 1024 * 1024;
 
@@ -87,7 +97,10 @@ export async function startHost(
   await app.register(clientDoorRoutes, { services, door });
   await app.register(restApiRoutes, { door: new RestDoor(rooms, hub.id), apiToken });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: config.webClientDir });
+    await app.register(fastifyStatic, {
+      root: config.webClientDir,
+      setHeaders: (reply) => reply.header('Content-Security-Policy', WEB_CLIENT_CSP),
+    });
   }
 
   const closeAll = async () => {
