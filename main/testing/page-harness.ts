@@ -4,6 +4,7 @@
 // each step through `window.harness` and read what the host pushed from
 // `pushed`.
 import { Device, types } from 'mediasoup-client';
+import { consumerOptions } from '../../shared/client/consumer-options';
 import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type {
@@ -132,13 +133,7 @@ export class Harness {
   async consume(peerId: string) {
     const response = await this.socket.request('downstream-offer', { peer_id: peerId });
     for (const info of response.consumers) {
-      const consumer = await this.recvTransport.consume({
-        id: info.consumer_id,
-        producerId: info.producer_id,
-        kind: info.kind,
-        rtpParameters: info.rtpParameters as types.RtpParameters,
-        appData: { peerId, source: info.source },
-      });
+      const consumer = await this.recvTransport.consume(consumerOptions(info, peerId));
       this.consumers.set(consumer.id, consumer);
       await this.socket.request('upstream-consumer-resume', { consumer_id: consumer.id });
     }

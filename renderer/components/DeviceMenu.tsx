@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useMeetingClient } from '../meeting/context';
+import { DeviceSelect } from './DeviceSelect';
 import { listDevices } from '../meeting/media';
 import { useMeeting } from '../state/store';
 
@@ -25,30 +26,20 @@ export function DeviceMenu() {
     <details className="device-menu">
       <summary>Devices</summary>
       <div className="stack">
-        <label htmlFor="room-camera">Camera</label>
-        <select
+        <DeviceSelect
           id="room-camera"
+          kind="Camera"
+          devices={devices.cameras}
           value={current(devices.cameras, devices.cameraId, camLabel)}
-          onChange={(e) => void client.switchCamera(e.target.value)}
-        >
-          {devices.cameras.map((device) => (
-            <option key={device.deviceId} value={device.deviceId}>
-              {device.label || 'Camera'}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="room-microphone">Microphone</label>
-        <select
+          onChange={(deviceId) => void client.switchDevice('camera', deviceId)}
+        />
+        <DeviceSelect
           id="room-microphone"
+          kind="Microphone"
+          devices={devices.microphones}
           value={current(devices.microphones, devices.microphoneId, micLabel)}
-          onChange={(e) => void client.switchMicrophone(e.target.value)}
-        >
-          {devices.microphones.map((device) => (
-            <option key={device.deviceId} value={device.deviceId}>
-              {device.label || 'Microphone'}
-            </option>
-          ))}
-        </select>
+          onChange={(deviceId) => void client.switchDevice('microphone', deviceId)}
+        />
       </div>
     </details>
   );

@@ -1,4 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
+import { consumerOptions } from '../../shared/client/consumer-options';
 import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
 import type { PeerInfo } from '../../shared/protocol/messages';
@@ -296,13 +297,7 @@ export class MeetingClient {
     try {
       const response = await this.socket.request('downstream-offer', { peer_id: peerId });
       for (const info of response.consumers) {
-        const consumer = await this.recvTransport.consume({
-          id: info.consumer_id,
-          producerId: info.producer_id,
-          kind: info.kind,
-          rtpParameters: info.rtpParameters as types.RtpParameters,
-          appData: { peerId, source: info.source },
-        });
+        const consumer = await this.recvTransport.consume(consumerOptions(info, peerId));
         this.consumers.set(consumer.id, { consumer, peerId, paused: true, layer: null });
         this.state.updateTrack(peerId, info.producer_id, {
           consumerId: consumer.id,
@@ -453,28 +448,19 @@ export class MeetingClient {
   }
 
   /** Switches devices mid-call without rejoining: the producer's track is replaced. */
-  async switchCamera(deviceId: string): Promise<void> {
-    this.state.setDevices({ cameraId: deviceId });
-    if (!this.state.localMedia.camOn) return;
+  async switchDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void> {
+    const camera = kind === 'camera';
+    this.state.setDevices(camera ? { cameraId: deviceId } : { microphoneId: deviceId });
+    // A camera that is off stays off; the choice applies when it is turned on.
+    if (camera && !this.state.localMedia.camOn) return;
+    const trackKey = camera ? 'camTrack' : 'micTrack';
     try {
-      const track = await openCamera(deviceId);
-      this.state.localMedia.camTrack?.stop();
-      this.state.setLocalMedia({ camTrack: track });
-      await this.producers.get('camera')?.replaceTrack({ track });
+      const track = await (camera ? openCamera : openMicrophone)(deviceId);
+      this.state.localMedia[trackKey]?.stop();
+      this.state.setLocalMedia({ [trackKey]: track });
+      await this.producers.get(kind)?.replaceTrack({ track });
     } catch (error) {
-      this.state.setSession({ error: describeMediaError(error, 'camera') });
-    }
-  }
-
-  async switchMicrophone(deviceId: string): Promise<void> {
-    this.state.setDevices({ microphoneId: deviceId });
-    try {
-      const track = await openMicrophone(deviceId);
-      this.state.localMedia.micTrack?.stop();
-      this.state.setLocalMedia({ micTrack: track });
-      await this.producers.get('microphone')?.replaceTrack({ track });
-    } catch (error) {
-      this.state.setSession({ error: describeMediaError(error, 'microphone') });
+      this.state.setSession({ error: describeMediaError(error, kind) });
     }
   }
 

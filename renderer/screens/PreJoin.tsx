@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { DeviceSelect } from '../components/DeviceSelect';
 import { LevelMeter } from '../components/LevelMeter';
 import { VideoView } from '../components/VideoView';
 import { useMeetingClient } from '../meeting/context';
@@ -134,38 +135,28 @@ export function PreJoin() {
             required
             autoFocus
           />
-          <label htmlFor="camera-select">Camera</label>
-          <select
+          <DeviceSelect
             id="camera-select"
+            kind="Camera"
+            devices={devices.cameras}
             value={devices.cameraId ?? ''}
-            onChange={(e) => {
+            defaultOption
+            onChange={(deviceId) => {
               replaceTrack('camTrack');
-              setDevices({ cameraId: e.target.value || null });
+              setDevices({ cameraId: deviceId || null });
             }}
-          >
-            <option value="">Default camera</option>
-            {devices.cameras.map((device) => (
-              <option key={device.deviceId} value={device.deviceId}>
-                {device.label || 'Camera'}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="microphone-select">Microphone</label>
-          <select
+          />
+          <DeviceSelect
             id="microphone-select"
+            kind="Microphone"
+            devices={devices.microphones}
             value={devices.microphoneId ?? ''}
-            onChange={(e) => {
+            defaultOption
+            onChange={(deviceId) => {
               replaceTrack('micTrack');
-              setDevices({ microphoneId: e.target.value || null });
+              setDevices({ microphoneId: deviceId || null });
             }}
-          >
-            <option value="">Default microphone</option>
-            {devices.microphones.map((device) => (
-              <option key={device.deviceId} value={device.deviceId}>
-                {device.label || 'Microphone'}
-              </option>
-            ))}
-          </select>
+          />
           {mediaErrors.microphone && <p className="warning">{mediaErrors.microphone}</p>}
           {joinError && (
             <p role="alert" className="error">
