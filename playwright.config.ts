@@ -7,7 +7,7 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 export default defineConfig({
   testDir: 'e2e',
   timeout: 180_000,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/skip-reasons-reporter.ts']],
   use: {
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions,
