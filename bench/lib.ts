@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+
+// Measurement helpers for the benchmarks: CPU and memory of processes from
+// /proc (Linux), and percentiles.
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+export function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return Number(line?.[1] ?? 0) * 1024;
+}
+
+/** CPU use of `pids` while `run` runs, as a share of one core. */
+export async function cpuShare(
+  pids: number[],
+  run: () => Promise<void>,
+): Promise<{ share: number[]; seconds: number }> {
+  const before = pids.map(cpuSeconds);
+  const start = performance.now();
+  await run();
+  const seconds = (performance.now() - start) / 1000;
+  return { share: pids.map((pid, i) => (cpuSeconds(pid) - before[i]!) / seconds), seconds };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const round = (value: number, digits = 1) => Number(value.toFixed(digits));

@@ -1,0 +1,93 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchCapacity, benchForwarding } from './forwarding';
+import { benchJoinTime } from './join-time';
+import { benchMemory } from './memory';
+import { benchSignaling } from './signaling';
+
+// `npm run bench [name …]`: measures the real host on this machine and prints
+// figures; writes bench/results/results.json and a chart of the join-time
+// phases. Benchmarks never fail on a figure.
+
+const BENCHES = {
+  signaling: benchSignaling,
+  memory: () => benchMemory(),
+  forwarding: () => benchForwarding(),
+  capacity: () => benchCapacity(),
+  'join-time': () => benchJoinTime(),
+} as const;
+type BenchName = keyof typeof BENCHES;
+
+const requested = process.argv.slice(2).filter((name): name is BenchName => name in BENCHES);
+const names = requested.length ? requested : (Object.keys(BENCHES) as BenchName[]);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const results: Record<string, unknown> = { machine, date: new Date().toISOString() };
+
+console.log(`Roundtable benchmarks on ${machine}\n`);
+for (const name of names) {
+  const started = performance.now();
+  const result = await BENCHES[name]();
+  results[name] = result;
+  console.log(`## ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const { steps, ...summary } = (Array.isArray(result) ? { steps: result } : result) as {
+    steps?: Record<string, unknown>[];
+  };
+  if (steps) console.table(steps.map((row) => flatten(row)));
+  if (Object.keys(summary).length) console.table(flatten(summary));
+}
+
+const dir = join('bench', 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (results['join-time'])
+  writeFileSync(join(dir, 'join-time.svg'), joinTimeChart(results['join-time'] as JoinRow[]));
+console.log(`\nwritten to ${dir}/`);
+process.exit(0);
+
+function flatten(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).flatMap(([key, value]) =>
+      value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).map(([inner, v]) => [`${key}.${inner}`, v])
+        : [[key, Array.isArray(value) ? JSON.stringify(value) : value]],
+    ),
+  );
+}
+
+interface JoinRow {
+  participant: number;
+  p50Ms: number;
+  phasesP50Ms: Record<string, number>;
+}
+
+/** Stacked bars: median time per phase for the 2nd, 3rd and 4th participant. */
+function joinTimeChart(rows: JoinRow[]): string {
+  const colors = ['#4f8cff', '#30a46c', '#f5a524', '#e5484d', '#8e4ec6', '#12a594'];
+  const phases = Object.keys(rows[0]?.phasesP50Ms ?? {});
+  const max = Math.max(
+    ...rows.map((row) => Object.values(row.phasesP50Ms).reduce((a, b) => a + b, 0)),
+    1,
+  );
+  const width = 640;
+  const scale = (width - 160) / max;
+  const bars = rows.map((row, i) => {
+    let x = 120;
+    const y = 30 + i * 50;
+    const segments = phases.map((phase, j) => {
+      const w = row.phasesP50Ms[phase]! * scale;
+      const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="30" fill="${colors[j % colors.length]}"><title>${phase}: ${row.phasesP50Ms[phase]} ms</title></rect>`;
+      x += w;
+      return rect;
+    });
+    return `<text x="10" y="${y + 20}">participant ${row.participant}</text>${segments.join('')}<text x="${x + 6}" y="${y + 20}">${row.p50Ms} ms</text>`;
+  });
+  const legend = phases
+    .map(
+      (phase, j) =>
+        `<rect x="${10 + j * 105}" y="${40 + rows.length * 50}" width="12" height="12" fill="${colors[j % colors.length]}"/><text x="${26 + j * 105}" y="${51 + rows.length * 50}">${phase}</text>`,
+    )
+    .join('');
+  const height = 70 + rows.length * 50;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-weight="bold">Join time to first remote frame, median per phase</text>${bars.join('')}${legend}</svg>\n`;
+}
