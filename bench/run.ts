@@ -69,8 +69,8 @@ function joinTimeChart(rows: JoinRow[]): string {
     ...rows.map((row) => Object.values(row.phasesP50Ms).reduce((a, b) => a + b, 0)),
     1,
   );
-  const width = 640;
-  const scale = (width - 160) / max;
+  const width = 720;
+  const scale = (width - 200) / max;
   const bars = rows.map((row, i) => {
     let x = 120;
     const y = 30 + i * 50;
