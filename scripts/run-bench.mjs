@@ -1,6 +1,7 @@
 // `npm run bench`: bundles bench/run.ts (TypeScript with the host's modules)
 // and runs it with the worker from .env, passing the benchmark names on.
 import { existsSync } from 'node:fs';
+import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
