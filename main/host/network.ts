@@ -1,4 +1,3 @@
-import { isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
 /**
@@ -11,9 +10,4 @@ export function lanAddresses(): string[] {
     .filter((info) => info !== undefined && info.family === 'IPv4' && !info.internal)
     .map((info) => info!.address);
   return [...new Set([...addresses, '127.0.0.1'])];
-}
-
-export function validateIp(ip: string): string {
-  if (!isIPv4(ip)) throw new Error(`not an IPv4 address: ${ip}`);
-  return ip;
 }
