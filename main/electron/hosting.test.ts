@@ -23,6 +23,7 @@ const config = (): HostConfig => ({
   webClientDir: undefined,
   logLevel: 'silent',
   apiToken: undefined,
+  peersPerRouter: 40,
 });
 
 test('hosting from the app starts the real host once, with invite, deep link and QR, and stops it', async () => {

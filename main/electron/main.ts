@@ -18,7 +18,12 @@ import {
   shell,
 } from 'electron';
 import { IPC, type ScreenSource } from '../../shared/desktop/bridge';
-import { DEFAULT_PORT, DEFAULT_RTC_PORT, type HostConfig } from '../host/config';
+import {
+  DEFAULT_PEERS_PER_ROUTER,
+  DEFAULT_PORT,
+  DEFAULT_RTC_PORT,
+  type HostConfig,
+} from '../host/config';
 import { createLogger } from '../host/logger';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL } from './deep-link';
 import { HostingController } from './hosting';
@@ -69,6 +74,7 @@ const hosting = new HostingController(
     webClientDir: RENDERER_DIR,
     logLevel: 'info',
     apiToken: process.env.ROUNDTABLE_API_TOKEN || undefined,
+    peersPerRouter: DEFAULT_PEERS_PER_ROUTER,
   }),
   log,
 );

@@ -22,12 +22,16 @@ export interface HostConfig {
   /** Directory of the built React client served to browsers; undefined serves none. */
   webClientDir: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Peers one router takes before a room continues on another worker (pipeToRouter). */
+  peersPerRouter: number;
   /** Bearer token of the REST API; undefined uses the one kept in the data directory (made on first run). */
   apiToken: string | undefined;
 }
 
 export const DEFAULT_PORT = 8443;
 export const DEFAULT_RTC_PORT = 40000;
+/** A room's peers per router before it spreads to the next worker. */
+export const DEFAULT_PEERS_PER_ROUTER = 40;
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'roundtable');
@@ -112,5 +116,9 @@ export function parseHostConfig(
     webClientDir: undefined,
     logLevel: 'info',
     apiToken: env.ROUNDTABLE_API_TOKEN || undefined,
+    peersPerRouter: toCount(
+      'ROUNDTABLE_PEERS_PER_ROUTER',
+      env.ROUNDTABLE_PEERS_PER_ROUTER ?? String(DEFAULT_PEERS_PER_ROUTER),
+    ),
   };
 }

@@ -77,7 +77,7 @@ export async function startHost(
     { count: config.workers, rtcPort: config.rtcPort, addresses, workerBin: config.workerBin },
     log,
   );
-  const rooms = new RoomRegistry(pool);
+  const rooms = new RoomRegistry(pool, config.peersPerRouter);
   const sessions = new SessionRegistry();
   // Presence publishes through the door, which is created right after it.
   const presence = new Presence(store, (hubId, userId, online) =>

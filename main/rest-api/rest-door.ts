@@ -75,7 +75,11 @@ export class RestDoor {
     const name = ['name', 'fullname', 'displayName']
       .map((key) => userInfo[key])
       .find((v) => typeof v === 'string');
-    const peer = room.addPeer(newId(), userId, (name as string | undefined) ?? `User ${userId}`);
+    const peer = await room.addPeer(
+      newId(),
+      userId,
+      (name as string | undefined) ?? `User ${userId}`,
+    );
     const user: RestUser = { peer, userInfo, publishing: undefined, subscriptions: new Map() };
     this.roomUsers(roomId).set(userId, user);
     // REST users take what the router offers; the SDP answer confirms the codecs.

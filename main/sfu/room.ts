@@ -27,6 +27,8 @@ export class Peer {
     readonly id: string,
     readonly userId: string,
     readonly fullname: string,
+    /** The router (and worker) this peer's transports live on. */
+    readonly placement: RoomRouter,
   ) {}
 
   info(): PeerInfo {
@@ -62,6 +64,20 @@ export class Peer {
   }
 }
 
+/** One router of a room, on one worker. A room that outgrows one worker's share continues on the next. */
+export interface RoomRouter {
+  host: PooledWorker;
+  router: types.Router;
+  peers: number;
+}
+
+export interface RoomPlacement {
+  /** How many peers one router takes before the room opens a router on another worker. */
+  peersPerRouter: number;
+  /** The worker for the room's next router, avoiding those it already uses when it can. */
+  nextHost(exclude: PooledWorker[]): PooledWorker;
+}
+
 export type RoomErrorReason = 'not_found' | 'out_of_order' | 'media_error';
 
 /** A request the room cannot carry out; the doors turn it into their own error replies. */
@@ -87,43 +103,111 @@ export interface RoomEvents {
 }
 
 /**
- * A meeting room: one router on one worker, its peers, and an active-speaker
- * observer. Both doors (the seed-000 client door and the seed-002 REST door)
- * act on rooms only through this class and listen to its events.
+ * A meeting room: its peers, an active-speaker observer, and its routers:
+ * one to begin with, more on other workers when the peers outgrow it, joined
+ * by pipeToRouter so everyone can receive everyone. Both doors (the seed-000
+ * client door and the seed-002 REST door) act on rooms only through this
+ * class and listen to its events.
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
+  private readonly routers: RoomRouter[];
+  /** Producers piped to other routers, by `${producerId}>${routerId}`. */
+  private readonly pipes = new Map<string, Promise<void>>();
   private closed = false;
 
   private constructor(
     readonly id: string,
     readonly hubId: string,
-    readonly host: PooledWorker,
-    readonly router: types.Router,
+    primary: RoomRouter,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
+    private readonly placement: RoomPlacement,
   ) {
     super();
+    this.routers = [primary];
     speakerObserver.on('dominantspeaker', ({ producer }) => {
       this.emit('active-speaker', this.peers.get((producer.appData as ProducerAppData).peerId));
     });
   }
 
-  static async create(id: string, hubId: string, host: PooledWorker): Promise<Room> {
+  static async create(id: string, hubId: string, placement: RoomPlacement): Promise<Room> {
+    const primary = await Room.openRouter(placement.nextHost([]));
+    const speakerObserver = await primary.router.createActiveSpeakerObserver({ interval: 300 });
+    return new Room(id, hubId, primary, speakerObserver, placement);
+  }
+
+  private static async openRouter(host: PooledWorker): Promise<RoomRouter> {
     const router = await host.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-    const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
     host.routerCount++;
-    return new Room(id, hubId, host, router, speakerObserver);
+    return { host, router, peers: 0 };
+  }
+
+  /** The room's first router: its RTP capabilities are every router's (same codecs). */
+  get router(): types.Router {
+    return this.routers[0]!.router;
+  }
+
+  get host(): PooledWorker {
+    return this.routers[0]!.host;
+  }
+
+  /** The routers the room uses now, first one first. */
+  get spread(): readonly RoomRouter[] {
+    return this.routers;
+  }
+
+  usesWorker(host: PooledWorker): boolean {
+    return this.routers.some((entry) => entry.host === host);
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  addPeer(id: string, userId: string, fullname: string): Peer {
+  async addPeer(id: string, userId: string, fullname: string): Promise<Peer> {
     if (this.closed) throw new RoomError('not_found', `room ${this.id} is closed`);
-    const peer = new Peer(id, userId, fullname);
+    const placement = await this.placeNewPeer();
+    placement.peers++;
+    const peer = new Peer(id, userId, fullname, placement);
     this.peers.set(id, peer);
     return peer;
+  }
+
+  /**
+   * The first router with room, else a new router on a worker the room does
+   * not use yet, else the least crowded router. One router per worker: a
+   * producer piped between routers keeps its id, which only works across workers.
+   */
+  private async placeNewPeer(): Promise<RoomRouter> {
+    const open = this.routers.find((entry) => entry.peers < this.placement.peersPerRouter);
+    if (open) return open;
+    const used = this.routers.map((entry) => entry.host);
+    const host = this.placement.nextHost(used);
+    if (used.includes(host)) return [...this.routers].sort((a, b) => a.peers - b.peers)[0]!;
+    const added = await Room.openRouter(host);
+    if (this.closed) {
+      added.router.close();
+      added.host.routerCount--;
+      throw new RoomError('not_found', `room ${this.id} is closed`);
+    }
+    this.routers.push(added);
+    return added;
+  }
+
+  /** Makes `producer` (living on `from`) available on `to`, once. */
+  private bringTo(producer: types.Producer, from: RoomRouter, to: RoomRouter): Promise<void> {
+    if (from === to) return Promise.resolve();
+    const key = `${producer.id}>${to.router.id}`;
+    let pipe = this.pipes.get(key);
+    if (!pipe) {
+      pipe = from.router
+        .pipeToRouter({ producerId: producer.id, router: to.router })
+        .then(() => undefined);
+      this.pipes.set(key, pipe);
+      producer.observer.once('close', () => this.pipes.delete(key));
+      pipe.catch(() => this.pipes.delete(key));
+    }
+    return pipe;
   }
 
   /** Entered peers other than `except`, as clients list them. */
@@ -134,8 +218,8 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
-    const transport = await this.router.createWebRtcTransport({
-      webRtcServer: this.host.webRtcServer,
+    const transport = await peer.placement.router.createWebRtcTransport({
+      webRtcServer: peer.placement.host.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -180,6 +264,8 @@ export class Room extends EventEmitter<RoomEvents> {
       if (!this.closed) this.emit('producer-closed', peer, producer.id);
     });
     if (producer.kind === 'audio' && options.source === 'microphone') {
+      // The observer lives on the first router: microphones from other routers are piped to it.
+      await this.bringTo(producer, peer.placement, this.routers[0]!);
       await this.speakerObserver.addProducer({ producerId: producer.id });
     }
     if (peer.entered) this.emit('peer-updated', peer);
@@ -215,8 +301,9 @@ export class Room extends EventEmitter<RoomEvents> {
     const consumers: types.Consumer[] = [];
     for (const producer of producerPeer.producers.values()) {
       if (consumed.has(producer.id)) continue;
+      await this.bringTo(producer, producerPeer.placement, consumerPeer.placement);
       if (
-        !this.router.canConsume({
+        !consumerPeer.placement.router.canConsume({
           producerId: producer.id,
           rtpCapabilities: consumerPeer.rtpCapabilities,
         })
@@ -254,15 +341,29 @@ export class Room extends EventEmitter<RoomEvents> {
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
     for (const transport of peer.transports.values()) transport.close();
+    peer.placement.peers--;
     this.emit('peer-left', peer);
     if (this.peers.size === 0) this.close();
+    else if (peer.placement.peers === 0 && peer.placement !== this.routers[0])
+      this.release(peer.placement);
+  }
+
+  /** An extra router nobody uses any more goes back to its worker. */
+  private release(entry: RoomRouter): void {
+    this.routers.splice(this.routers.indexOf(entry), 1);
+    for (const key of this.pipes.keys())
+      if (key.endsWith(`>${entry.router.id}`)) this.pipes.delete(key);
+    entry.router.close();
+    entry.host.routerCount--;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.router.close();
-    this.host.routerCount--;
+    for (const entry of this.routers) {
+      entry.router.close();
+      entry.host.routerCount--;
+    }
     this.emit('closed');
   }
 }

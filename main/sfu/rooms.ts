@@ -1,18 +1,22 @@
-import { Room } from './room';
+import { Room, type RoomPlacement } from './room';
 import type { WorkerPool } from './worker-pool';
 
 /**
- * Every live room of the host, by id. A room gets its router when it is first
- * opened and is dropped when it closes (last peer gone, or its worker died).
+ * Every live room of the host, by id. A room gets its first router when it is
+ * first opened, more when it outgrows one worker, and is dropped when it
+ * closes (last peer gone, or one of its workers died).
  */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly opening = new Map<string, Promise<Room>>();
   private readonly createdListeners: ((room: Room) => void)[] = [];
 
-  constructor(private readonly pool: WorkerPool) {
+  private readonly placement: RoomPlacement;
+
+  constructor(pool: WorkerPool, peersPerRouter: number) {
+    this.placement = { peersPerRouter, nextHost: (exclude) => pool.leastLoaded(exclude) };
     pool.onWorkerDied((dead) => {
-      for (const room of this.rooms.values()) if (room.host === dead) room.close();
+      for (const room of this.rooms.values()) if (room.usesWorker(dead)) room.close();
     });
   }
 
@@ -30,7 +34,7 @@ export class RoomRegistry {
     if (live) return live;
     let pending = this.opening.get(id);
     if (!pending) {
-      pending = Room.create(id, hubId, this.pool.leastLoaded()).then((room) => {
+      pending = Room.create(id, hubId, this.placement).then((room) => {
         this.rooms.set(id, room);
         room.once('closed', () => this.rooms.delete(id));
         for (const listener of this.createdListeners) listener(room);

@@ -98,9 +98,12 @@ export class WorkerPool {
     return this.live;
   }
 
-  /** The worker with the fewest routers; throws when every worker has died. */
-  leastLoaded(): PooledWorker {
-    const [best] = [...this.live].sort((a, b) => a.routerCount - b.routerCount);
+  /** The worker with the fewest routers, preferring those not in `exclude`; throws when every worker has died. */
+  leastLoaded(exclude: readonly PooledWorker[] = []): PooledWorker {
+    const preferred = this.live.filter((entry) => !exclude.includes(entry));
+    const [best] = [...(preferred.length ? preferred : this.live)].sort(
+      (a, b) => a.routerCount - b.routerCount,
+    );
     if (!best) throw new Error('no mediasoup worker is running');
     return best;
   }

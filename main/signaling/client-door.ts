@@ -172,7 +172,7 @@ export class ClientDoor {
       );
     }
     const room = await this.deps.rooms.open(message.room_id, message.hub_id);
-    const peer = room.addPeer(newId(), user.id, user.fullname);
+    const peer = await room.addPeer(newId(), user.id, user.fullname);
     session.room = room;
     session.roomType = roomType;
     session.peer = peer;

@@ -39,6 +39,7 @@ export async function startTestHost(
     webClientDir: undefined,
     logLevel: 'silent',
     apiToken: undefined,
+    peersPerRouter: 40,
     ...overrides,
   };
   const host = await startHost(
