@@ -17,8 +17,9 @@ import { cpuShare, round, sleep } from './lib';
  * "ours" runs the topology on a room router of the real host (our codecs,
  * active-speaker observer, worker settings); "bare" on a router of a plain
  * mediasoup worker created by this script with the same codecs. Reported:
- * the worker's CPU as a share of one core over the measuring window, and
- * packet loss at the subscribers.
+ * the worker's CPU as a share of one core over the measuring window, the
+ * host's Node CPU (this process's CPU in "ours" minus in "bare": the load
+ * generator runs in both), and packet loss at the subscribers.
  */
 
 const PAYLOAD_TYPE = 101;
@@ -128,20 +129,30 @@ async function startSubscriber(
   };
 }
 
-/** Runs N publishers × M subscribers each on `router` for `seconds`; returns worker CPU and loss. */
+/**
+ * Runs N publishers × M subscribers each for `seconds`; returns the workers'
+ * CPU (summed, share of one core) and loss. Publishers are on the first
+ * router; with more routers each producer is piped to them (pipeToRouter)
+ * and the subscribers are spread round-robin, as a room spread over workers.
+ */
 async function measure(
-  router: types.Router,
-  workerPid: number,
+  routers: types.Router[],
+  workerPids: number[],
   publishers: number,
   subscribers: number,
   seconds: number,
 ) {
-  const pubs = await Promise.all(Array.from({ length: publishers }, () => startPublisher(router)));
+  const [home, ...others] = routers as [types.Router, ...types.Router[]];
+  const pubs = await Promise.all(Array.from({ length: publishers }, () => startPublisher(home)));
+  for (const pub of pubs)
+    for (const router of others) await home.pipeToRouter({ producerId: pub.producer.id, router });
   const subs = (
     await Promise.all(
       pubs.map((pub) =>
         Promise.all(
-          Array.from({ length: subscribers }, () => startSubscriber(router, pub.producer)),
+          Array.from({ length: subscribers }, (_, i) =>
+            startSubscriber(routers[i % routers.length]!, pub.producer),
+          ),
         ),
       ),
     )
@@ -149,14 +160,16 @@ async function measure(
   await sleep(1500); // first keyframe reaches every consumer
   const sentBefore = pubs.reduce((sum, pub) => sum + pub.sent(), 0);
   const receivedBefore = subs.reduce((sum, sub) => sum + sub.received(), 0);
-  const { share } = await cpuShare([workerPid], () => sleep(seconds * 1000));
+  const { share } = await cpuShare([...workerPids, process.pid], () => sleep(seconds * 1000));
+  const nodeCpu = share.pop()!;
   await sleep(200); // packets in flight
   const sent = pubs.reduce((sum, pub) => sum + pub.sent(), 0) - sentBefore;
   const received = subs.reduce((sum, sub) => sum + sub.received(), 0) - receivedBefore;
   for (const item of [...subs, ...pubs]) item.stop();
   const expected = sent * subscribers;
   return {
-    workerCpu: share[0]!,
+    workerCpu: share.reduce((a, b) => a + b, 0),
+    nodeCpu,
     lossPercent: expected ? Math.max(0, (1 - received / expected) * 100) : 0,
     streams: publishers * subscribers,
   };
@@ -178,8 +191,8 @@ export async function benchForwarding(
   const rows = [];
   try {
     for (const [publishers, subscribers] of shapes) {
-      const ours = await measure(room.router, hostWorkerPid, publishers, subscribers, seconds);
-      const bare = await measure(bareRouter, bareWorker.pid!, publishers, subscribers, seconds);
+      const ours = await measure([room.router], [hostWorkerPid], publishers, subscribers, seconds);
+      const bare = await measure([bareRouter], [bareWorker.pid!], publishers, subscribers, seconds);
       rows.push({
         shape: `${publishers}x${subscribers}`,
         streams: ours.streams,
@@ -187,6 +200,9 @@ export async function benchForwarding(
         bareCpuPercent: round(bare.workerCpu * 100),
         oursPerStreamPercent: round((ours.workerCpu * 100) / ours.streams, 2),
         ratio: round(ours.workerCpu / bare.workerCpu, 2),
+        // This process runs the load generator in both runs, and the host only in "ours":
+        // the difference is the host's own Node CPU while it forwards.
+        hostNodeCpuPercent: round((ours.nodeCpu - bare.nodeCpu) * 100),
         oursLossPercent: round(ours.lossPercent, 2),
         bareLossPercent: round(bare.lossPercent, 2),
       });
@@ -199,14 +215,32 @@ export async function benchForwarding(
   }
 }
 
-/** The largest number of consumers of one stream a single worker forwards with under 1% loss. */
-export async function benchCapacity(steps = [50, 100, 200, 300, 400, 500, 600, 800], seconds = 5) {
-  const worker = await mediasoup.createWorker({ logLevel: 'warn' });
-  const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-  const results: { consumers: number; lossPercent: number; workerCpuPercent: number }[] = [];
-  try {
+/**
+ * The largest number of consumers of one stream forwarded with under 1% loss:
+ * by one worker, and by a room spread over `workers` workers with
+ * pipeToRouter (as the host spreads a room that outgrows one worker).
+ */
+export async function benchCapacity(
+  workers = 2,
+  steps = [100, 200, 400, 600, 800, 1000, 1200, 1600],
+  seconds = 5,
+) {
+  const pool = await Promise.all(
+    Array.from({ length: workers }, () => mediasoup.createWorker({ logLevel: 'warn' })),
+  );
+  const routers = await Promise.all(
+    pool.map((worker) => worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS })),
+  );
+  const ramp = async (used: number) => {
+    const results: { consumers: number; lossPercent: number; workerCpuPercent: number }[] = [];
     for (const consumers of steps) {
-      const result = await measure(router, worker.pid!, 1, consumers, seconds);
+      const result = await measure(
+        routers.slice(0, used),
+        pool.slice(0, used).map((worker) => worker.pid!),
+        1,
+        consumers,
+        seconds,
+      );
       results.push({
         consumers,
         lossPercent: round(result.lossPercent, 2),
@@ -214,9 +248,16 @@ export async function benchCapacity(steps = [50, 100, 200, 300, 400, 500, 600, 8
       });
       if (result.lossPercent >= 1) break;
     }
+    const fine = results.filter((result) => result.lossPercent < 1);
+    return {
+      steps: results,
+      maxConsumersUnder1PercentLoss: fine.at(-1)?.consumers ?? 0,
+      reachedLimit: fine.length < results.length,
+    };
+  };
+  try {
+    return { oneWorker: await ramp(1), spreadOverWorkers: { workers, ...(await ramp(workers)) } };
   } finally {
-    worker.close();
+    for (const worker of pool) worker.close();
   }
-  const fine = results.filter((result) => result.lossPercent < 1);
-  return { steps: results, maxConsumersUnder1PercentLoss: fine.at(-1)?.consumers ?? 0 };
 }

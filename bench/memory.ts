@@ -1,11 +1,17 @@
-import { joinAsGuest, startTestHost, type TestGuest } from '../main/testing/host';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { joinAsGuest, type TestGuest } from '../main/testing/host';
 import { rssBytes, sleep } from './lib';
 
 /**
  * Host memory with 2, 8 and 32 participants in one room, each with its
- * socket, peer and two WebRTC transports (what joining costs before media):
- * RSS of the Node process and of the mediasoup worker, per participant above
- * an empty host.
+ * socket, peer and two WebRTC transports (what joining costs before media).
+ * The host runs as its own process (`npm run host`'s program, built), so the
+ * figures are the host's: RSS of its Node process and of its mediasoup
+ * worker, and the growth per participant over the empty host.
  */
 export async function benchMemory(counts = [2, 8, 32]) {
   const results: {
@@ -15,22 +21,18 @@ export async function benchMemory(counts = [2, 8, 32]) {
     perParticipantKiB: number;
   }[] = [];
   for (const count of counts) {
-    const host = await startTestHost();
+    const host = await startHostProcess();
     try {
-      const workerPid = host.pool.workers[0]!.worker.pid!;
-      global.gc?.();
-      await sleep(300);
-      const baseline = rssBytes(process.pid) + rssBytes(workerPid);
+      await sleep(500);
+      const baseline = host.rss();
       const guests: TestGuest[] = [];
       for (let i = 0; i < count; i++) {
         const guest = await joinAsGuest(host, `Member ${i}`);
         await guest.socket.request('upstream-request-access', { deviceId: 'bench' });
         guests.push(guest);
       }
-      global.gc?.();
-      await sleep(300);
-      const node = rssBytes(process.pid);
-      const worker = rssBytes(workerPid);
+      await sleep(500);
+      const { node, worker } = host.rssParts();
       results.push({
         participants: count,
         nodeMiB: Math.round(node / 2 ** 20),
@@ -39,8 +41,59 @@ export async function benchMemory(counts = [2, 8, 32]) {
       });
       for (const guest of guests) guest.socket.close();
     } finally {
-      await host.dispose();
+      host.stop();
     }
   }
   return results;
+}
+
+async function startHostProcess() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-bench-'));
+  const child = spawn(
+    process.execPath,
+    [
+      resolve('dist/main/host-cli.js'),
+      '--insecure-http',
+      '--port',
+      '0',
+      '--rtc-port',
+      '0',
+      '--workers',
+      '1',
+      '--announced-ip',
+      '127.0.0.1',
+      '--data-dir',
+      dataDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'], env: process.env },
+  );
+  let invite: URL | undefined;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const link = /Invite link \(share it\):\s+(\S+)/.exec(line)?.[1];
+    if (link) invite = new URL(link);
+    if (line.startsWith('Media ports')) break;
+  }
+  if (!invite) throw new Error('the host did not start');
+  const query = new URLSearchParams(invite.hash.replace(/^#\/join\?/, ''));
+  const workerPids = () =>
+    readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  const rssParts = () => ({
+    node: rssBytes(child.pid!),
+    worker: workerPids().reduce((sum, pid) => sum + rssBytes(pid), 0),
+  });
+  return {
+    origin: invite.origin,
+    wsUrl: `${invite.origin.replace(/^http/, 'ws')}/-/ws`,
+    hub: { id: query.get('hub')!, inviteSecret: query.get('invite')! },
+    rssParts,
+    rss: () => Object.values(rssParts()).reduce((a, b) => a + b, 0),
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

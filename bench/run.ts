@@ -30,11 +30,7 @@ for (const name of names) {
   const result = await BENCHES[name]();
   results[name] = result;
   console.log(`## ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  const { steps, ...summary } = (Array.isArray(result) ? { steps: result } : result) as {
-    steps?: Record<string, unknown>[];
-  };
-  if (steps) console.table(steps.map((row) => flatten(row)));
-  if (Object.keys(summary).length) console.table(flatten(summary));
+  printResult(result);
 }
 
 const dir = join('bench', 'results');
@@ -44,6 +40,25 @@ if (results['join-time'])
   writeFileSync(join(dir, 'join-time.svg'), joinTimeChart(results['join-time'] as JoinRow[]));
 console.log(`\nwritten to ${dir}/`);
 process.exit(0);
+
+/** Tables for rows; nested results (e.g. capacity's two ramps) one table per part. */
+function printResult(result: unknown, title?: string): void {
+  if (title) console.log(title);
+  if (Array.isArray(result)) return console.table(result.map((row) => flatten(row)));
+  const { steps, ...summary } = result as { steps?: Record<string, unknown>[] } & Record<
+    string,
+    unknown
+  >;
+  const nested = Object.entries(summary).filter(
+    ([, value]) => value && typeof value === 'object' && 'steps' in (value as object),
+  );
+  for (const [key, value] of nested) printResult(value, key);
+  const flat = Object.fromEntries(
+    Object.entries(summary).filter(([key]) => !nested.some(([k]) => k === key)),
+  );
+  if (steps) console.table(steps.map((row) => flatten(row)));
+  if (Object.keys(flat).length) console.table(flatten(flat));
+}
 
 function flatten(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(

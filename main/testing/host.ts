@@ -72,9 +72,9 @@ export interface TestGuest {
  * yp.bind_socket done, identity set for room messages.
  */
 export async function joinAsGuest(
-  host: TestHost,
+  host: Pick<TestHost, 'origin' | 'wsUrl'> & { hub: Pick<Hub, 'id' | 'inviteSecret'> },
   fullname: string,
-  hub: Hub = host.hub,
+  hub: Pick<Hub, 'id' | 'inviteSecret'> = host.hub,
 ): Promise<TestGuest> {
   const services = new ServiceClient(host.origin);
   const guest = await services.call('yp.create_guest', {
