@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { DeviceSelect } from '../components/DeviceSelect';
 import { LevelMeter } from '../components/LevelMeter';
 import { VideoView } from '../components/VideoView';
@@ -6,6 +6,35 @@ import { useMeetingClient } from '../meeting/context';
 import { describeMediaError, listDevices, openCamera, openMicrophone } from '../meeting/media';
 import { loadPreferences } from '../state/preferences';
 import { useMeeting } from '../state/store';
+
+type CaptureKind = 'camera' | 'microphone';
+
+/** Opens the chosen device while `enabled` and puts its track in the store; capture errors go to `reportError`. */
+function useCapture(
+  kind: CaptureKind,
+  enabled: boolean,
+  deviceId: string | null,
+  reportError: (kind: CaptureKind, message: string | undefined) => void,
+) {
+  const setLocalMedia = useMeeting((s) => s.setLocalMedia);
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    (kind === 'camera' ? openCamera : openMicrophone)(deviceId).then(
+      (track) => {
+        if (cancelled) return track.stop();
+        reportError(kind, undefined);
+        setLocalMedia(kind === 'camera' ? { camTrack: track } : { micTrack: track });
+      },
+      (error: unknown) => {
+        if (!cancelled) reportError(kind, describeMediaError(error, kind));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [kind, enabled, deviceId, reportError, setLocalMedia]);
+}
 
 /** Name, camera preview, device choice and mic check before going in. */
 export function PreJoin() {
@@ -19,48 +48,16 @@ export function PreJoin() {
   const setDevices = useMeeting((s) => s.setDevices);
   const setSession = useMeeting((s) => s.setSession);
   const [name, setName] = useState(() => loadPreferences().displayName);
-  const [mediaErrors, setMediaErrors] = useState<{ camera?: string; microphone?: string }>({});
+  const [mediaErrors, setMediaErrors] = useState<Partial<Record<CaptureKind, string>>>({});
 
   // Open (or reopen) the chosen devices while they are switched on.
-  useEffect(() => {
-    if (!camOn) return;
-    let cancelled = false;
-    openCamera(devices.cameraId).then(
-      (track) => {
-        if (cancelled) return track.stop();
-        setMediaErrors((errors) => ({ ...errors, camera: undefined }));
-        setLocalMedia({ camTrack: track });
-      },
-      (error: unknown) => {
-        if (!cancelled)
-          setMediaErrors((errors) => ({ ...errors, camera: describeMediaError(error, 'camera') }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [camOn, devices.cameraId, setLocalMedia]);
-
-  useEffect(() => {
-    let cancelled = false;
-    openMicrophone(devices.microphoneId).then(
-      (track) => {
-        if (cancelled) return track.stop();
-        setMediaErrors((errors) => ({ ...errors, microphone: undefined }));
-        setLocalMedia({ micTrack: track });
-      },
-      (error: unknown) => {
-        if (!cancelled)
-          setMediaErrors((errors) => ({
-            ...errors,
-            microphone: describeMediaError(error, 'microphone'),
-          }));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [devices.microphoneId, setLocalMedia]);
+  const reportError = useCallback(
+    (kind: CaptureKind, message: string | undefined) =>
+      setMediaErrors((errors) => ({ ...errors, [kind]: message })),
+    [],
+  );
+  useCapture('camera', camOn, devices.cameraId, reportError);
+  useCapture('microphone', true, devices.microphoneId, reportError);
 
   // Device names are only readable once a permission was granted.
   useEffect(() => {
