@@ -7,7 +7,7 @@ import {
   writeHarnessWebClient,
 } from '../testing/browser';
 import { startTestHost, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/mediasoup';
+import { waitFor } from '../testing/wait';
 import {
   answerOffer,
   applyAnswer,

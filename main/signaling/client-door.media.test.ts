@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../testing/browser';
 import { startTestHost, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/mediasoup';
+import { waitFor } from '../testing/wait';
 
 // The seed-000 flow end to end: three Chromium pages with fake camera and
 // microphone walk room.get → yp.bind_socket → request-access → offer →
