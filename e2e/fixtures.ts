@@ -4,7 +4,10 @@ import { startTestHost, type TestHost } from '../main/testing/host';
 
 /** The built web client (npm run build) as the host serves it to browsers. */
 export const WEB_CLIENT_DIR = resolve('dist/renderer');
-export const SCREENSHOT_DIR = resolve('docs/screenshots');
+/** Screenshots of each screen; `UPDATE_SCREENSHOTS=1 npm run test:e2e` refreshes the README's in docs/. */
+export const SCREENSHOT_DIR = resolve(
+  process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots',
+);
 
 export interface Fixtures {
   /** A real host with a fresh data directory, serving the built web client. */
