@@ -20,8 +20,6 @@ export class Peer {
   readonly consumers = new Map<string, types.Consumer>();
   /** What this peer's device can receive; set when it enters. */
   rtpCapabilities: types.RtpCapabilities | undefined;
-  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
-  entered = false;
 
   constructor(
     readonly id: string,
@@ -30,6 +28,11 @@ export class Peer {
     /** The router (and worker) this peer's transports live on. */
     readonly placement: RoomRouter,
   ) {}
+
+  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
+  get entered(): boolean {
+    return this.rtpCapabilities !== undefined;
+  }
 
   info(): PeerInfo {
     return {
@@ -142,6 +145,12 @@ export class Room extends EventEmitter<RoomEvents> {
     return { host, router, peers: 0 };
   }
 
+  /** Closes a router and gives its slot back to its worker's count (openRouter's counterpart). */
+  private static closeRouter(entry: RoomRouter): void {
+    entry.router.close();
+    entry.host.routerCount--;
+  }
+
   /** The room's first router: its RTP capabilities are every router's (same codecs). */
   get router(): types.Router {
     return this.routers[0]!.router;
@@ -186,8 +195,7 @@ export class Room extends EventEmitter<RoomEvents> {
     if (used.includes(host)) return [...this.routers].sort((a, b) => a.peers - b.peers)[0]!;
     const added = await Room.openRouter(host);
     if (this.closed) {
-      added.router.close();
-      added.host.routerCount--;
+      Room.closeRouter(added);
       throw new RoomError('not_found', `room ${this.id} is closed`);
     }
     this.routers.push(added);
@@ -274,7 +282,6 @@ export class Room extends EventEmitter<RoomEvents> {
 
   enter(peer: Peer, rtpCapabilities: types.RtpCapabilities): void {
     peer.rtpCapabilities = rtpCapabilities;
-    peer.entered = true;
     this.emit('peer-updated', peer);
   }
 
@@ -288,7 +295,7 @@ export class Room extends EventEmitter<RoomEvents> {
     producerPeer: Peer,
     recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv'),
   ): Promise<types.Consumer[]> {
-    if (!consumerPeer.entered || !consumerPeer.rtpCapabilities) {
+    if (!consumerPeer.rtpCapabilities) {
       throw new RoomError(
         'out_of_order',
         'enter the room (upstream-peer-enter) before asking for streams',
@@ -353,17 +360,13 @@ export class Room extends EventEmitter<RoomEvents> {
     this.routers.splice(this.routers.indexOf(entry), 1);
     for (const key of this.pipes.keys())
       if (key.endsWith(`>${entry.router.id}`)) this.pipes.delete(key);
-    entry.router.close();
-    entry.host.routerCount--;
+    Room.closeRouter(entry);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const entry of this.routers) {
-      entry.router.close();
-      entry.host.routerCount--;
-    }
+    for (const entry of this.routers) Room.closeRouter(entry);
     this.emit('closed');
   }
 }

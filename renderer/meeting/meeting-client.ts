@@ -133,26 +133,22 @@ export class MeetingClient {
     );
     this.socket = socket;
     const deviceId = this.deviceId();
+    const roomRequest = {
+      socket_id: socket.socketId,
+      hub_id: target.hubId,
+      device_id: deviceId,
+      room_type: 'meeting',
+    } as const;
     let room;
     try {
-      room = await services.call('room.get', {
-        socket_id: socket.socketId,
-        hub_id: target.hubId,
-        device_id: deviceId,
-        room_type: 'meeting',
-      });
+      room = await services.call('room.get', roomRequest);
     } catch (error) {
       // A host that lost its data (or a reset) no longer knows the stored credential: get a new one.
       if (!(error instanceof ServiceCallError && error.reason === 'unauthenticated')) throw error;
       forgetCredential(target, this.storage);
       credential = await this.credential(target, services);
       services.auth = credential.auth;
-      room = await services.call('room.get', {
-        socket_id: socket.socketId,
-        hub_id: target.hubId,
-        device_id: deviceId,
-        room_type: 'meeting',
-      });
+      room = await services.call('room.get', roomRequest);
     }
     await services.call('yp.bind_socket', {
       socket_id: socket.socketId,
