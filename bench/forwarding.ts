@@ -210,7 +210,7 @@ export async function benchForwarding(
     return rows;
   } finally {
     bareWorker.close();
-    room.close();
+    room.close(undefined);
     await host.dispose();
   }
 }

@@ -106,7 +106,7 @@ export async function startHost(
   const closeAll = async () => {
     await door.closeAll();
     await app.close();
-    rooms.closeAll();
+    rooms.closeAll('host_ended');
     pool.close();
     db.close();
   };

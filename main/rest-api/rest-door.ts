@@ -3,19 +3,9 @@ import type { types } from 'mediasoup';
 import type { Constraints, RestRequest, RestUserSummary } from '../../shared/protocol/rest';
 import type { Peer, Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
+import { HostError } from '../host/host-error';
 import { newId } from '../storage/hub-store';
 import { buildAnswer, buildConsumerOffer, parseAnswer, parseOffer } from './sdp-bridge';
-
-/** A request the REST door refuses, with its HTTP status. */
-export class RestError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly code: 'invalid_request' | 'not_found' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What a REST user receives from one other user: a transport of its own and the consumers on it. */
 interface Subscription {
@@ -69,7 +59,7 @@ export class RestDoor {
   async addUser(roomId: string, userId: string, body: RestRequest<'addUser'>) {
     const room = this.room(roomId);
     if ([...room.peers.values()].some((peer) => peer.userId === userId)) {
-      throw new RestError(409, 'conflict', `user ${userId} is already in room ${roomId}`);
+      throw new HostError('conflict', `user ${userId} is already in room ${roomId}`);
     }
     const userInfo = body.userInfo ?? {};
     const name = ['name', 'fullname', 'displayName']
@@ -98,8 +88,7 @@ export class RestDoor {
     const room = this.room(roomId);
     const user = this.user(roomId, userId);
     if (user.publishing)
-      throw new RestError(
-        409,
+      throw new HostError(
         'conflict',
         `user ${userId} is already broadcasting; DELETE .../produce first`,
       );
@@ -149,8 +138,7 @@ export class RestDoor {
     const user = this.user(roomId, userId);
     const subscription = user.subscriptions.get(body.producerUserId);
     if (!subscription) {
-      throw new RestError(
-        409,
+      throw new HostError(
         'conflict',
         `no offer was made to ${userId} for user ${body.producerUserId}: it must broadcast first`,
       );
@@ -190,7 +178,7 @@ export class RestDoor {
   deleteRoom(roomId: string) {
     const room = this.room(roomId);
     const count = room.peers.size;
-    room.close();
+    room.close('room_deleted');
     return { count };
   }
 
@@ -288,13 +276,13 @@ export class RestDoor {
 
   private room(roomId: string): Room {
     const room = this.rooms.get(roomId);
-    if (!room) throw new RestError(404, 'not_found', `no room ${roomId}`);
+    if (!room) throw new HostError('not_found', `no room ${roomId}`);
     return room;
   }
 
   private user(roomId: string, userId: string): RestUser {
     const user = this.users.get(roomId)?.get(userId);
-    if (!user) throw new RestError(404, 'not_found', `no user ${userId} in room ${roomId}`);
+    if (!user) throw new HostError('not_found', `no user ${userId} in room ${roomId}`);
     return user;
   }
 }

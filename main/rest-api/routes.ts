@@ -1,11 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { errors } from 'mediasoup';
 import { z } from 'zod';
 import { restRequestSchemas, type RestErrorBody } from '../../shared/protocol/rest';
-import { RoomError } from '../sfu/room';
-import { RestError, type RestDoor } from './rest-door';
-import { SdpError } from './sdp-bridge';
+import { asHostError, HostError, isHostFault, REST_REPLY } from '../host/host-error';
+import type { RestDoor } from './rest-door';
 
 /** SDP-sized bodies: an offer with simulcast is a few KiB. */
 const REST_BODY_LIMIT = 128 * 1024;
@@ -14,7 +12,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 function parse<K extends keyof typeof restRequestSchemas>(kind: K, body: unknown) {
   const result = restRequestSchemas[kind].safeParse(body ?? undefined);
-  if (!result.success) throw new RestError(400, 'invalid_request', z.prettifyError(result.error));
+  if (!result.success) throw new HostError('invalid_request', z.prettifyError(result.error));
   return result.data as z.infer<(typeof restRequestSchemas)[K]>;
 }
 
@@ -48,22 +46,16 @@ export async function restApiRoutes(
     }
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error instanceof RestError)
-      return sendError(reply, error.status, error.code, error.message);
-    if (error instanceof SdpError) return sendError(reply, 400, 'invalid_sdp', error.message);
-    if (error instanceof RoomError)
-      return sendError(reply, error.reason === 'not_found' ? 404 : 409, 'conflict', error.message);
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
       return sendError(reply, 400, 'invalid_request', 'the body is not valid JSON');
     }
-    if (error.statusCode && error.statusCode < 500)
+    // Fastify's own 4xx (body too large, bad content type) keep their status.
+    if (!(error instanceof HostError) && error.statusCode && error.statusCode < 500)
       return sendError(reply, error.statusCode, 'invalid_request', error.message);
-    // mediasoup refusing parameters taken from an SDP is the SDP's fault.
-    if (error instanceof TypeError || error instanceof errors.UnsupportedError) {
-      return sendError(reply, 400, 'invalid_sdp', error.message);
-    }
-    request.log.error({ err: error }, 'REST call failed');
-    return sendError(reply, 500, 'internal', 'the host could not complete this call');
+    const hostError = asHostError(error);
+    if (isHostFault(hostError)) request.log.error({ err: error }, 'REST call failed');
+    const [code, status] = REST_REPLY[hostError.reason];
+    return sendError(reply, status, code, hostError.message);
   });
 
   type Params = { room_id: string; user_id: string };

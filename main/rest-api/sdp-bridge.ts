@@ -1,6 +1,7 @@
 import { ortc, type types } from 'mediasoup';
 import * as sdpTransform from 'sdp-transform';
 import type { MediaAttributes, SessionDescription } from 'sdp-transform';
+import { HostError } from '../host/host-error';
 
 // The SDP bridge of the REST door (seed 002): a plain RTCPeerConnection speaks
 // SDP offer/answer, mediasoup speaks RTP parameters and transports. Parsing
@@ -8,9 +9,6 @@ import type { MediaAttributes, SessionDescription } from 'sdp-transform';
 // (ortc), so what the bridge accepts is exactly what the router can route.
 
 type MediaSection = SessionDescription['media'][number];
-
-/** An SDP the bridge cannot use; the REST door answers 400 with its message. */
-export class SdpError extends Error {}
 
 export interface OfferedTrack {
   mid: string;
@@ -28,9 +26,9 @@ export interface ParsedOffer {
 
 function parse(sdp: string): SessionDescription {
   if (typeof sdp !== 'string' || !sdp.startsWith('v=0'))
-    throw new SdpError('not an SDP (it must start with v=0)');
+    throw new HostError('invalid_sdp', 'not an SDP (it must start with v=0)');
   const session = sdpTransform.parse(sdp);
-  if (!session.media?.length) throw new SdpError('the SDP has no media sections');
+  if (!session.media?.length) throw new HostError('invalid_sdp', 'the SDP has no media sections');
   return session;
 }
 
@@ -44,7 +42,7 @@ function remoteDtlsParameters(
 ): types.DtlsParameters {
   const media = session.media.find((m) => m.port !== 0) ?? session.media[0]!;
   const fingerprint = media.fingerprint ?? session.fingerprint;
-  if (!fingerprint) throw new SdpError('the SDP has no DTLS fingerprint');
+  if (!fingerprint) throw new HostError('invalid_sdp', 'the SDP has no DTLS fingerprint');
   const setup = media.setup ?? session.setup ?? 'actpass';
   const role: types.DtlsRole =
     setup === 'active' ? 'client' : setup === 'passive' ? 'server' : roleWhenActpass;
@@ -143,7 +141,8 @@ export function parseOffer(sdp: string, caps: types.RtpCapabilities): ParsedOffe
     // sdp-transform reads a numeric mid ("a=mid:0") as a number.
     const mid = media.mid === undefined ? undefined : String(media.mid);
     if (media.type !== 'audio' && media.type !== 'video') continue;
-    if (mid === undefined) throw new SdpError('every m-section needs a=mid (unified plan)');
+    if (mid === undefined)
+      throw new HostError('invalid_sdp', 'every m-section needs a=mid (unified plan)');
     const sends =
       media.direction === undefined ||
       media.direction === 'sendrecv' ||
@@ -152,7 +151,7 @@ export function parseOffer(sdp: string, caps: types.RtpCapabilities): ParsedOffe
     if (rtpParameters) tracks.push({ mid, kind: media.type, rtpParameters });
   }
   if (tracks.length === 0)
-    throw new SdpError('the offer sends no audio or video the host can route');
+    throw new HostError('invalid_sdp', 'the offer sends no audio or video the host can route');
   // A publisher that offers actpass gets mediasoup as DTLS server: the browser then starts the handshake.
   return { session, dtlsParameters: remoteDtlsParameters(session, 'client'), tracks };
 }

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { MediaSource } from '../../shared/protocol/rtc';
-import type { PeerInfo } from '../../shared/protocol/messages';
+import type { PeerInfo, RoomClosedReason } from '../../shared/protocol/messages';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 import type { PooledWorker } from './worker-pool';
+import { HostError } from '../host/host-error';
 
 export interface ProducerAppData extends types.AppData {
   source: MediaSource;
@@ -20,6 +21,8 @@ export class Peer {
   readonly consumers = new Map<string, types.Consumer>();
   /** What this peer's device can receive; set when it enters. */
   rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Its client's socket dropped and the host holds its place while it reconnects (see Room.setReconnecting). */
+  reconnecting = false;
 
   constructor(
     readonly id: string,
@@ -39,6 +42,7 @@ export class Peer {
       peer_id: this.id,
       user_id: this.userId,
       fullname: this.fullname,
+      reconnecting: this.reconnecting,
       producers: [...this.producers.values()].map((producer) => ({
         producer_id: producer.id,
         kind: producer.kind,
@@ -50,19 +54,19 @@ export class Peer {
 
   transport(id: string): types.WebRtcTransport {
     const transport = this.transports.get(id);
-    if (!transport) throw new RoomError('not_found', `no transport ${id} for this peer`);
+    if (!transport) throw new HostError('not_found', `no transport ${id} for this peer`);
     return transport;
   }
 
   producer(id: string): types.Producer<ProducerAppData> {
     const producer = this.producers.get(id);
-    if (!producer) throw new RoomError('not_found', `no producer ${id} for this peer`);
+    if (!producer) throw new HostError('not_found', `no producer ${id} for this peer`);
     return producer;
   }
 
   consumer(id: string): types.Consumer {
     const consumer = this.consumers.get(id);
-    if (!consumer) throw new RoomError('not_found', `no consumer ${id} for this peer`);
+    if (!consumer) throw new HostError('not_found', `no consumer ${id} for this peer`);
     return consumer;
   }
 }
@@ -81,18 +85,6 @@ export interface RoomPlacement {
   nextHost(exclude: PooledWorker[]): PooledWorker;
 }
 
-export type RoomErrorReason = 'not_found' | 'out_of_order' | 'media_error';
-
-/** A request the room cannot carry out; the doors turn it into their own error replies. */
-export class RoomError extends Error {
-  constructor(
-    readonly reason: RoomErrorReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface RoomEvents {
   /** The peer's published set changed: it entered, or a producer was added. */
   'peer-updated': [peer: Peer];
@@ -102,7 +94,8 @@ export interface RoomEvents {
   /** A consumer went away because its producer did; `peer` is the consumer's owner. */
   'consumer-closed': [peer: Peer, consumerId: string, producerId: string];
   'active-speaker': [peer: Peer | undefined];
-  closed: [];
+  /** `reason` is undefined when the room closed because its last peer left. */
+  closed: [reason: RoomClosedReason | undefined];
 }
 
 /**
@@ -174,7 +167,7 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   async addPeer(id: string, userId: string, fullname: string): Promise<Peer> {
-    if (this.closed) throw new RoomError('not_found', `room ${this.id} is closed`);
+    if (this.closed) throw new HostError('not_found', `room ${this.id} is closed`);
     const placement = await this.placeNewPeer();
     placement.peers++;
     const peer = new Peer(id, userId, fullname, placement);
@@ -196,7 +189,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const added = await Room.openRouter(host);
     if (this.closed) {
       Room.closeRouter(added);
-      throw new RoomError('not_found', `room ${this.id} is closed`);
+      throw new HostError('not_found', `room ${this.id} is closed`);
     }
     this.routers.push(added);
     return added;
@@ -259,7 +252,7 @@ export class Room extends EventEmitter<RoomEvents> {
   ): Promise<types.Producer<ProducerAppData>> {
     const transport = peer.transport(transportId);
     if (transport.appData.direction !== 'send')
-      throw new RoomError('out_of_order', 'produce needs the send transport');
+      throw new HostError('out_of_order', 'produce needs the send transport');
     const producer = await transport.produce<ProducerAppData>({
       kind: options.kind,
       rtpParameters: options.rtpParameters,
@@ -296,12 +289,12 @@ export class Room extends EventEmitter<RoomEvents> {
     recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv'),
   ): Promise<types.Consumer[]> {
     if (!consumerPeer.rtpCapabilities) {
-      throw new RoomError(
+      throw new HostError(
         'out_of_order',
         'enter the room (upstream-peer-enter) before asking for streams',
       );
     }
-    if (!recv) throw new RoomError('out_of_order', 'no receive transport');
+    if (!recv) throw new HostError('out_of_order', 'no receive transport');
     const consumed = new Set(
       [...consumerPeer.consumers.values()].map((consumer) => consumer.producerId),
     );
@@ -350,7 +343,7 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const transport of peer.transports.values()) transport.close();
     peer.placement.peers--;
     this.emit('peer-left', peer);
-    if (this.peers.size === 0) this.close();
+    if (this.peers.size === 0) this.close(undefined);
     else if (peer.placement.peers === 0 && peer.placement !== this.routers[0])
       this.release(peer.placement);
   }
@@ -363,10 +356,11 @@ export class Room extends EventEmitter<RoomEvents> {
     Room.closeRouter(entry);
   }
 
-  close(): void {
+  /** Ends the room for everyone in it, telling each door why. */
+  close(reason: RoomClosedReason | undefined): void {
     if (this.closed) return;
     this.closed = true;
     for (const entry of this.routers) Room.closeRouter(entry);
-    this.emit('closed');
+    this.emit('closed', reason);
   }
 }

@@ -1,3 +1,4 @@
+import type { RoomClosedReason } from '../../shared/protocol/messages';
 import { Room, type RoomPlacement } from './room';
 import type { WorkerPool } from './worker-pool';
 
@@ -16,7 +17,8 @@ export class RoomRegistry {
   constructor(pool: WorkerPool, peersPerRouter: number) {
     this.placement = { peersPerRouter, nextHost: (exclude) => pool.leastLoaded(exclude) };
     pool.onWorkerDied((dead) => {
-      for (const room of this.rooms.values()) if (room.usesWorker(dead)) room.close();
+      for (const room of this.rooms.values())
+        if (room.usesWorker(dead)) room.close('media_restarted');
     });
   }
 
@@ -51,7 +53,7 @@ export class RoomRegistry {
     this.createdListeners.push(listener);
   }
 
-  closeAll(): void {
-    for (const room of [...this.rooms.values()]) room.close();
+  closeAll(reason: RoomClosedReason): void {
+    for (const room of [...this.rooms.values()]) room.close(reason);
   }
 }

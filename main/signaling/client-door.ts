@@ -13,9 +13,10 @@ import {
   type WsErrorReason,
 } from '../../shared/protocol/messages';
 import type { RoomType } from '../../shared/protocol/services';
+import { asHostError, HostError, isHostFault, WS_REASON } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { Presence } from '../presence/presence';
-import { RoomError, type Peer, type ProducerAppData, type Room } from '../sfu/room';
+import { type Peer, type ProducerAppData, type Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { newId, type HubStore } from '../storage/hub-store';
 import { ClientSession, SessionRegistry } from './session';
@@ -26,16 +27,6 @@ export interface ClientDoorDeps {
   sessions: SessionRegistry;
   presence: Presence;
   log: Logger;
-}
-
-/** An upstream message the door refuses; becomes a downstream-error for the sender. */
-class MessageError extends Error {
-  constructor(
-    readonly reason: WsErrorReason,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 type MessageHandler<N extends UpstreamName> = (
@@ -85,6 +76,8 @@ export class ClientDoor {
     session.send(SOCKET_PREFIX, 'downstream-hello', {
       socket_id: session.id,
       max_frame_bytes: MAX_FRAME_BYTES,
+      heartbeat_ms: 15_000,
+      idle_timeout_ms: 40_000,
     });
     return session;
   }
@@ -107,6 +100,7 @@ export class ClientDoor {
     const parsed = parseUpstream(frame.toString('utf8'));
     if (!parsed.ok)
       return session.sendError(SOCKET_PREFIX, parsed.cid, parsed.reason, parsed.message);
+    if (parsed.ping) return session.send(SOCKET_PREFIX, 'downstream-pong', { cid: parsed.cid });
     const { roomType, name, payload } = parsed;
     try {
       this.authorize(session, payload);
@@ -119,7 +113,7 @@ export class ClientDoor {
         return;
       }
       if (!session.room || !session.peer || session.room.id !== payload.room_id) {
-        throw new MessageError(
+        throw new HostError(
           'out_of_order',
           `${name} needs access to room ${payload.room_id} first (upstream-request-access)`,
         );
@@ -133,24 +127,18 @@ export class ClientDoor {
         roomType,
       );
     } catch (error) {
-      const known = error instanceof MessageError || error instanceof RoomError;
-      if (!known) this.deps.log.warn({ err: error, message: name }, 'message failed');
-      const reason: WsErrorReason = known ? error.reason : 'media_error';
-      session.sendError(
-        roomType,
-        payload.cid,
-        reason,
-        error instanceof Error ? error.message : String(error),
-      );
+      const hostError = asHostError(error);
+      if (isHostFault(hostError))
+        this.deps.log.warn({ err: error, message: name }, 'message failed');
+      session.sendError(roomType, payload.cid, WS_REASON[hostError.reason], hostError.message);
     }
   }
 
   /** Only a bound socket may act, and only in its own name. */
   private authorize(session: ClientSession, payload: { user_id: string; ssid: string }): void {
-    if (!session.user)
-      throw new MessageError('not_bound', 'bind this socket first (yp.bind_socket)');
+    if (!session.user) throw new HostError('not_bound', 'bind this socket first (yp.bind_socket)');
     if (payload.user_id !== session.user.id || payload.ssid !== session.id) {
-      throw new MessageError('forbidden', 'user_id and ssid must be those this socket is bound to');
+      throw new HostError('forbidden', 'user_id and ssid must be those this socket is bound to');
     }
   }
 
@@ -161,12 +149,12 @@ export class ClientDoor {
   ): Promise<void> {
     const user = session.user!;
     if (session.room)
-      throw new MessageError('out_of_order', 'this socket is already in a room; leave it first');
+      throw new HostError('out_of_order', 'this socket is already in a room; leave it first');
     if (this.deps.store.privilegeOf(message.hub_id, user.id) === undefined) {
-      throw new MessageError('forbidden', `not a member of hub ${message.hub_id}`);
+      throw new HostError('forbidden', `not a member of hub ${message.hub_id}`);
     }
     if (this.deps.store.roomIdFor(message.hub_id, roomType) !== message.room_id) {
-      throw new MessageError(
+      throw new HostError(
         'not_found',
         `no ${roomType} room ${message.room_id} in hub ${message.hub_id}`,
       );
@@ -208,7 +196,7 @@ export class ClientDoor {
         (message.kind === 'video') !== (message.video === 1) ||
         (message.kind === 'audio') !== (message.audio === 1)
       ) {
-        throw new MessageError('invalid_message', 'audio/video flags must match kind');
+        throw new HostError('invalid_request', 'audio/video flags must match kind');
       }
       const producer = await session.room.produce(session.peer, message.outbound_id, {
         kind: message.kind,
@@ -231,7 +219,7 @@ export class ClientDoor {
     'downstream-offer': async (session, message, roomType) => {
       const target = session.room.peers.get(message.peer_id);
       if (!target?.entered || target === session.peer) {
-        throw new MessageError('not_found', `no other peer ${message.peer_id} in this room`);
+        throw new HostError('not_found', `no other peer ${message.peer_id} in this room`);
       }
       const consumers = await session.room.consumePeer(session.peer, target);
       session.send(roomType, 'downstream-response', {
@@ -353,13 +341,15 @@ export class ClientDoor {
         producer_id: producerId,
       });
     });
-    room.on('closed', () => {
+    room.on('closed', (reason) => {
+      if (!reason) return;
       for (const session of this.deps.sessions.inRoom(room)) {
         const roomType = session.roomType!;
         this.forgetRoom(session);
         session.send(roomType, 'downstream-room-closed', {
           room_id: room.id,
-          reason: 'media server stopped',
+          reason,
+          message: reason,
         });
       }
     });

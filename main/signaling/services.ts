@@ -10,6 +10,7 @@ import {
   type ServiceRequest,
   type ServiceResponseData,
 } from '../../shared/protocol/services';
+import { asHostError, HostError, isHostFault, SERVICE_REPLY } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { RoomRegistry } from '../sfu/rooms';
 import type { HubStore, User } from '../storage/hub-store';
@@ -18,15 +19,6 @@ import type { SessionRegistry } from './session';
 
 /** The WebSocket path, returned by room.get as endpointRoute. */
 export const WS_ROUTE = '/-/ws';
-
-export class ServiceError extends Error {
-  constructor(
-    readonly reason: ServiceErrorReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface ServiceDeps {
   store: HubStore;
@@ -51,7 +43,7 @@ type Handler<S extends ServiceName> = (
 
 function envelope<S extends string, D>(
   service: S,
-  outcome: { ok: true; data: D } | { ok: false; error: ServiceError },
+  outcome: { ok: true; data: D } | { ok: false; reason: ServiceErrorReason; message: string },
 ): ServiceEnvelope<S, D> {
   const base = { __ack__: service, __timestamp__: Date.now() };
   return outcome.ok
@@ -59,7 +51,7 @@ function envelope<S extends string, D>(
     : {
         ...base,
         __status__: 'error',
-        data: { reason: outcome.error.reason, message: outcome.error.message },
+        data: { reason: outcome.reason, message: outcome.message },
       };
 }
 
@@ -68,7 +60,7 @@ export function errorEnvelope(
   reason: ServiceErrorReason,
   message: string,
 ): ServiceEnvelope<string, never> {
-  return envelope(service, { ok: false, error: new ServiceError(reason, message) });
+  return envelope(service, { ok: false, reason, message });
 }
 
 /**
@@ -106,7 +98,7 @@ export class ServiceApi {
       if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
       const session = this.requireSocket(request.socket_id);
       if (session.user && session.user.id !== user.id) {
-        throw new ServiceError('forbidden', 'this socket is bound to another user');
+        throw new HostError('forbidden', 'this socket is bound to another user');
       }
       if (!session.user) {
         session.user = user;
@@ -135,7 +127,7 @@ export class ServiceApi {
       if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
       const session = this.requireSocket(request.socket_id);
       if (session.user?.id !== user.id)
-        throw new ServiceError('forbidden', 'bind this socket (yp.bind_socket) first');
+        throw new HostError('forbidden', 'bind this socket (yp.bind_socket) first');
       this.deps.presence.choose(user.id, String(request.status) as OnlineStatus);
       return { hub_id: request.hub_id, user_id: user.id, status: request.status };
     },
@@ -151,33 +143,28 @@ export class ServiceApi {
       const data = await this.dispatch(service, body, context);
       return { status: 200, body: envelope(service, { ok: true, data }) };
     } catch (error) {
-      if (!(error instanceof ServiceError))
+      const hostError = asHostError(error);
+      if (isHostFault(hostError))
         this.deps.log.error({ err: error, service }, 'service call failed');
-      const serviceError =
-        error instanceof ServiceError
-          ? error
-          : new ServiceError('internal', 'the host could not complete this call');
-      return {
-        status: HTTP_STATUS[serviceError.reason],
-        body: envelope(service, { ok: false, error: serviceError }),
-      };
+      const [reason, status] = SERVICE_REPLY[hostError.reason];
+      return { status, body: envelope(service, { ok: false, reason, message: hostError.message }) };
     }
   }
 
   private async dispatch(service: string, body: unknown, context: CallContext): Promise<unknown> {
     if (!Object.hasOwn(serviceRequestSchemas, service)) {
-      throw new ServiceError('unknown_service', `unknown service "${service}"`);
+      throw new HostError('unknown', `unknown service "${service}"`);
     }
     const name = service as ServiceName;
     const parsed = serviceRequestSchemas[name].safeParse(body);
-    if (!parsed.success) throw new ServiceError('invalid_request', z.prettifyError(parsed.error));
+    if (!parsed.success) throw new HostError('invalid_request', z.prettifyError(parsed.error));
     if (parsed.data.service !== name)
-      throw new ServiceError('invalid_request', 'body.service must match the URL');
+      throw new HostError('invalid_request', 'body.service must match the URL');
     if (name === 'yp.create_guest')
       return this.createGuest(parsed.data as ServiceRequest<'yp.create_guest'>);
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
     if (!user)
-      throw new ServiceError('unauthenticated', 'a valid x-param-auth credential is required');
+      throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
     const handler = this.handlers[name] as Handler<typeof name>;
     return handler(parsed.data as never, user, context);
   }
@@ -186,10 +173,10 @@ export class ServiceApi {
     request: ServiceRequest<'yp.create_guest'>,
   ): ServiceResponseData['yp.create_guest'] {
     const hub = this.deps.store.getHub(request.hub_id);
-    if (!hub) throw new ServiceError('not_found', `no hub ${request.hub_id}`);
+    if (!hub) throw new HostError('not_found', `no hub ${request.hub_id}`);
     const privilege = this.deps.store.privilegeForInvite(hub, request.invite);
     if (privilege === undefined)
-      throw new ServiceError('forbidden', 'this invite is not valid for the hub');
+      throw new HostError('forbidden', 'this invite is not valid for the hub');
     const { user, token } = this.deps.store.createGuest(
       hub.id,
       request.fullname,
@@ -201,24 +188,13 @@ export class ServiceApi {
 
   private requireMember(hubId: string, user: User): number {
     const privilege = this.deps.store.privilegeOf(hubId, user.id);
-    if (privilege === undefined)
-      throw new ServiceError('forbidden', `not a member of hub ${hubId}`);
+    if (privilege === undefined) throw new HostError('forbidden', `not a member of hub ${hubId}`);
     return privilege;
   }
 
   private requireSocket(socketId: string) {
     const session = this.deps.sessions.get(socketId);
-    if (!session) throw new ServiceError('not_found', `no connected socket ${socketId}`);
+    if (!session) throw new HostError('not_found', `no connected socket ${socketId}`);
     return session;
   }
 }
-
-const HTTP_STATUS: Record<ServiceErrorReason, number> = {
-  invalid_json: 400,
-  invalid_request: 400,
-  unknown_service: 404,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  internal: 500,
-};

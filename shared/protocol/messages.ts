@@ -108,6 +108,8 @@ export interface PeerInfo {
   user_id: string;
   fullname: string;
   producers: PublishedTrack[];
+  /** The peer's socket dropped; the host keeps its place for a short grace period while it reconnects. */
+  reconnecting: boolean;
 }
 
 export interface ConsumerInfo {
@@ -121,7 +123,18 @@ export interface ConsumerInfo {
 }
 
 export interface DownstreamPayloads {
-  'downstream-hello': { socket_id: string; max_frame_bytes: number };
+  /**
+   * First frame on every socket. The client sends `socket.upstream-ping` every
+   * `heartbeat_ms` and treats the socket as dead after `idle_timeout_ms` without
+   * any frame from the host; the host does the same with WebSocket pings.
+   */
+  'downstream-hello': {
+    socket_id: string;
+    max_frame_bytes: number;
+    heartbeat_ms: number;
+    idle_timeout_ms: number;
+  };
+  'downstream-pong': { cid: string };
   'downstream-access-granted': {
     cid: string;
     room_id: string;
@@ -147,12 +160,31 @@ export interface DownstreamPayloads {
   'downstream-producer-closed': { room_id: string; peer_id: string; producer_id: string };
   'downstream-consumer-closed': { room_id: string; consumer_id: string; producer_id: string };
   'downstream-active-speaker': { room_id: string; peer_id: string | null };
-  /** The room ended under the client (its media worker died, or the host stopped); it may ask for access again. */
-  'downstream-room-closed': { room_id: string; reason: string };
+  /** The client is no longer in the room; `reason` says whether to come back (ROOM_CLOSED_REASONS). */
+  'downstream-room-closed': { room_id: string; reason: RoomClosedReason; message: string };
   'downstream-presence': { hub_id: string; user_id: string; online: OnlineStatus };
   'downstream-error': { cid: string | null; reason: WsErrorReason; message: string };
 }
 export type DownstreamName = keyof DownstreamPayloads;
+
+/**
+ * Why a client left a room without asking to. The first three end the
+ * meeting for that client (it must not retry by itself); the others ask it
+ * to rejoin at once.
+ */
+export const ROOM_CLOSED_REASONS = {
+  /** The host stopped on purpose (Ctrl+C, quit, the desktop app's Stop hosting). */
+  host_ended: 'end',
+  /** The room was deleted through the REST API. */
+  room_deleted: 'end',
+  /** The same person joined again elsewhere (another tab or device); the newer one stays. */
+  replaced: 'end',
+  /** The media worker carrying the room died; the room is rebuilt on a live one. */
+  media_restarted: 'rejoin',
+  /** Access was granted but the client never entered the room (upstream-peer-enter) in time. */
+  join_timeout: 'rejoin',
+} as const;
+export type RoomClosedReason = keyof typeof ROOM_CLOSED_REASONS;
 
 export const WS_ERROR_REASONS = [
   'invalid_json',
@@ -164,6 +196,9 @@ export const WS_ERROR_REASONS = [
   'out_of_order',
   'not_found',
   'media_error',
+  'rate_limited',
+  'unavailable',
+  'internal',
 ] as const;
 export type WsErrorReason = (typeof WS_ERROR_REASONS)[number];
 
@@ -175,10 +210,15 @@ export type MessagePrefix = RoomType | typeof HUB_PREFIX | typeof SOCKET_PREFIX;
 /** Largest WebSocket frame the host accepts; SDP-sized RTP parameters fit comfortably. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/** `socket.upstream-ping`: keeps the socket known to be alive, bound or not; answered with `socket.downstream-pong`. */
+export const pingSchema = z.object({ cid: upstreamEnvelope.cid });
+
 export type ParsedUpstream =
+  | { ok: true; ping: true; cid: string }
   | {
       [N in UpstreamName]: {
         ok: true;
+        ping?: undefined;
         roomType: RoomType;
         name: N;
         payload: UpstreamMessage<N>;
@@ -209,6 +249,12 @@ export function parseUpstream(frame: string): ParsedUpstream {
     typeof (payload as { cid?: unknown }).cid === 'string'
       ? (payload as { cid: string }).cid
       : null;
+  if (fullName === `${SOCKET_PREFIX}.upstream-ping`) {
+    const ping = pingSchema.safeParse(payload);
+    return ping.success
+      ? { ok: true, ping: true, cid: ping.data.cid }
+      : { ok: false, cid, reason: 'invalid_message', message: 'a ping is {"cid": "<id>"}' };
+  }
   const dot = fullName.indexOf('.');
   const roomType = roomTypeSchema.safeParse(fullName.slice(0, dot));
   const name = fullName.slice(dot + 1);

@@ -46,7 +46,14 @@ export interface RestUserSummary {
 export interface RestErrorBody {
   error: {
     code:
-      'unauthorized' | 'invalid_request' | 'invalid_sdp' | 'not_found' | 'conflict' | 'internal';
+      | 'unauthorized'
+      | 'invalid_request'
+      | 'invalid_sdp'
+      | 'not_found'
+      | 'conflict'
+      | 'rate_limited'
+      | 'unavailable'
+      | 'internal';
     message: string;
   };
 }

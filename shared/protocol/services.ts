@@ -138,6 +138,8 @@ export const SERVICE_ERROR_REASONS = [
   'unauthenticated',
   'forbidden',
   'not_found',
+  'rate_limited',
+  'unavailable',
   'internal',
 ] as const;
 export type ServiceErrorReason = (typeof SERVICE_ERROR_REASONS)[number];
