@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { ROUTER_MEDIA_CODECS } from '../main/sfu/codecs';
-import { startTestHost } from '../main/testing/host';
+import { startTestHost } from '../testing/host';
 import { cpuShare, round, sleep } from './lib';
 
 /*

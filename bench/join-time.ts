@@ -1,9 +1,9 @@
 import type { Page } from '@playwright/test';
-import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../main/testing/browser';
-import { startTestHost } from '../main/testing/host';
+import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../testing/browser';
+import { startTestHost } from '../testing/host';
 import { percentile, round, sleep } from './lib';
 
-type Harness = import('../main/testing/page-harness').Harness;
+type Harness = import('../testing/page-harness').Harness;
 declare const harness: Harness;
 
 const PHASES = [

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { joinAsGuest, type TestGuest } from '../main/testing/host';
+import { joinAsGuest, type TestGuest } from '../testing/host';
 import { rssBytes, sleep } from './lib';
 
 /**

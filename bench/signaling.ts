@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { AUTH_HEADER } from '../shared/protocol/services';
-import { joinAsGuest, startTestHost } from '../main/testing/host';
+import { joinAsGuest, startTestHost } from '../testing/host';
 import { percentile, round } from './lib';
 
 /**

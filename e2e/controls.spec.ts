@@ -1,4 +1,4 @@
-import type { TestHost } from '../main/testing/host';
+import type { TestHost } from '../testing/host';
 import { expect, test } from './fixtures';
 
 // Layouts and what they ask of the host: a pinned person is shown large and

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { startTestHost, type TestHost } from '../main/testing/host';
+import { startTestHost, type TestHost } from '../testing/host';
 
 /** The built web client (npm run build) as the host serves it to browsers. */
 export const WEB_CLIENT_DIR = resolve('dist/renderer');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startTestHost } from '../main/testing/host';
+import { startTestHost } from '../testing/host';
 import { expect, SCREENSHOT_DIR, test, WEB_CLIENT_DIR } from './fixtures';
 
 // The screens around the meeting, and what people are told when joining fails.

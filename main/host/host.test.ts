@@ -7,8 +7,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, expect, test } from 'vitest';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost } from '../testing/host';
-import { waitFor } from '../testing/wait';
+import { joinAsGuest, startTestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-host-test-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

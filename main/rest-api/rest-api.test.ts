@@ -5,20 +5,20 @@ import {
   openBlankPage,
   openHarnessPage,
   writeHarnessWebClient,
-} from '../testing/browser';
-import { startTestHost, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/wait';
+} from '../../testing/browser';
+import { startTestHost, type TestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 import {
   answerOffer,
   applyAnswer,
   createPublisherOffer,
   plainFramesDecoded,
-} from '../testing/plain-peer';
+} from '../../testing/plain-peer';
 
 // The seed-002 door with real peers: plain RTCPeerConnection pages publish
 // and receive through SDP offer/answer, in the same rooms as React clients.
 
-type Harness = import('../testing/page-harness').Harness;
+type Harness = import('../../testing/page-harness').Harness;
 declare const harness: Harness;
 
 let host: TestHost;

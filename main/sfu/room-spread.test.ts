@@ -1,14 +1,14 @@
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../testing/browser';
-import { startTestHost, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/wait';
+import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../../testing/browser';
+import { startTestHost, type TestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 
 // A room that outgrows one worker continues on the next: here one peer per
 // router on two workers, so every stream crosses workers through
 // pipeToRouter, and everyone still sees everyone.
 
-type Harness = import('../testing/page-harness').Harness;
+type Harness = import('../../testing/page-harness').Harness;
 declare const harness: Harness;
 
 let host: TestHost;

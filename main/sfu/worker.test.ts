@@ -1,9 +1,9 @@
 import type { Browser } from '@playwright/test';
 import type { types } from 'mediasoup';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, openPageWithMediasoupClient } from '../testing/browser';
-import { createTestWorker } from '../testing/mediasoup';
-import { waitFor } from '../testing/wait';
+import { launchChromium, openPageWithMediasoupClient } from '../../testing/browser';
+import { createTestWorker } from '../../testing/mediasoup';
+import { waitFor } from '../../testing/wait';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 
 // The foundation's proof: the worker this project builds (or mediasoup's

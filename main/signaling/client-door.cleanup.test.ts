@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { MessageSocket } from '../../shared/client/message-socket';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/wait';
+import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 
 // A socket that vanishes mid-flow leaves nothing behind: its peer, transports
 // and producers go, the others are told, presence changes, and an empty room

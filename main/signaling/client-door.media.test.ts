@@ -1,16 +1,16 @@
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PeerInfo } from '../../shared/protocol/messages';
-import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../testing/browser';
-import { startTestHost, type TestHost } from '../testing/host';
-import { waitFor } from '../testing/wait';
+import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../../testing/browser';
+import { startTestHost, type TestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 
 // The seed-000 flow end to end: three Chromium pages with fake camera and
 // microphone walk room.get → yp.bind_socket → request-access → offer →
 // peer-enter → peers-list → downstream-offer → downstream-response against a
 // real host, and real media flows between all of them.
 
-type Harness = import('../testing/page-harness').Harness;
+type Harness = import('../../testing/page-harness').Harness;
 declare const harness: Harness;
 
 let host: TestHost;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MessageRejectedError, type MessageSocket } from '../../shared/client/message-socket';
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
 import { MAX_FRAME_BYTES, type DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost, type TestHost } from '../testing/host';
+import { joinAsGuest, startTestHost, type TestHost } from '../../testing/host';
 
 // Bad input of every kind gets a clear error; the host keeps running and
 // other rooms are not disturbed.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { chromiumLaunchOptions } from '../../e2e/chromium';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 
 /** An origin for pages that need no server: localhost is a secure context, so getUserMedia works. */
 export const TEST_PAGE_ORIGIN = 'http://localhost:4999';
@@ -71,7 +71,7 @@ export function openPageWithMediasoupClient(browser: Browser): Promise<Page> {
  */
 export async function writeHarnessWebClient(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'roundtable-harness-'));
-  const script = await bundleForBrowser("import './main/testing/page-harness.ts';");
+  const script = await bundleForBrowser("import './testing/page-harness.ts';");
   writeFileSync(
     join(dir, 'index.html'),
     '<!doctype html><title>harness</title><script src="harness.js"></script>',

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MessageSocket } from '../../shared/client/message-socket';
-import { ServiceClient } from '../../shared/client/service-client';
-import type { RoomData } from '../../shared/protocol/services';
-import type { HostConfig } from '../host/config';
-import { createLogger, type Logger } from '../host/logger';
-import { startHost, type RunningHost } from '../host/host';
-import type { Hub } from '../storage/hub-store';
+import { MessageSocket } from '../shared/client/message-socket';
+import { ServiceClient } from '../shared/client/service-client';
+import type { RoomData } from '../shared/protocol/services';
+import type { HostConfig } from '../main/host/config';
+import { createLogger, type Logger } from '../main/host/logger';
+import { startHost, type RunningHost } from '../main/host/host';
+import type { Hub } from '../main/storage/hub-store';
 
 export interface TestHost extends RunningHost {
   /** http://127.0.0.1:<port> */

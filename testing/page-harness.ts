@@ -4,15 +4,15 @@
 // each step through `window.harness` and read what the host pushed from
 // `pushed`.
 import { Device, types } from 'mediasoup-client';
-import { consumerOptions } from '../../shared/client/consumer-options';
-import { MessageSocket } from '../../shared/client/message-socket';
-import { ServiceClient } from '../../shared/client/service-client';
+import { consumerOptions } from '../shared/client/consumer-options';
+import { MessageSocket } from '../shared/client/message-socket';
+import { ServiceClient } from '../shared/client/service-client';
 import type {
   DownstreamName,
   DownstreamPayloads,
   TransportOptions,
-} from '../../shared/protocol/messages';
-import type { RoomData } from '../../shared/protocol/services';
+} from '../shared/protocol/messages';
+import type { RoomData } from '../shared/protocol/services';
 
 const PUSHED: DownstreamName[] = [
   'downstream-peers-list',
