@@ -6,7 +6,7 @@ import { ServiceClient } from '../shared/client/service-client';
 import type { RoomData } from '../shared/protocol/services';
 import type { HostConfig } from '../main/host/config';
 import { createLogger, type Logger } from '../main/host/logger';
-import { startHost, type RunningHost } from '../main/host/host';
+import { startHost, type HostEvents, type RunningHost } from '../main/host/host';
 import type { Hub } from '../main/storage/hub-store';
 
 export interface TestHost extends RunningHost {
@@ -25,6 +25,7 @@ export interface TestHost extends RunningHost {
 export async function startTestHost(
   overrides: Partial<HostConfig> = {},
   log?: Logger,
+  events?: HostEvents,
 ): Promise<TestHost> {
   const ownDataDir = overrides.dataDir === undefined;
   const config: HostConfig = {
@@ -45,6 +46,7 @@ export async function startTestHost(
   const host = await startHost(
     config,
     log ?? createLogger(process.env.ROUNDTABLE_TEST_LOG ?? config.logLevel),
+    events,
   );
   const origin = `${config.insecureHttp ? 'http' : 'https'}://127.0.0.1:${host.port}`;
   return {

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   // The bundle lives in dist/main/; the web client in dist/renderer/.
   config.webClientDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 
-  const host = await startHost(config);
+  const host = await startHost(config, undefined, {
+    // Rooms were already told the media server restarted; a supervisor (systemd, the desktop app) restarts us.
+    onFatal: () => process.exit(1),
+  });
   const lines = [
     '',
     'Roundtable is hosting.',

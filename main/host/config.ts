@@ -1,6 +1,8 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MembershipTimings } from '../signaling/membership';
+import type { SocketLimits } from '../signaling/socket-guard';
 
 export interface HostConfig {
   /** HTTPS (or HTTP) and WebSocket port; 0 picks a free one. */
@@ -26,6 +28,16 @@ export interface HostConfig {
   peersPerRouter: number;
   /** Bearer token of the REST API; undefined uses the one kept in the data directory (made on first run). */
   apiToken: string | undefined;
+  /** Per-socket limits of the client door (tests shorten the timeouts); defaults in socket-guard.ts. */
+  socketLimits?: Partial<SocketLimits>;
+  /** Reconnect grace and join timeout; defaults in membership.ts. */
+  membershipTimings?: Partial<MembershipTimings>;
+  /**
+   * Web origins besides the host's own (and the desktop app's) whose pages may
+   * open the client WebSocket. A browser always sends its page's Origin, so a
+   * page elsewhere (any site a participant has open) is refused.
+   */
+  extraOrigins?: string[];
 }
 
 export const DEFAULT_PORT = 8443;

@@ -12,7 +12,7 @@ import { RoomRegistry } from '../sfu/rooms';
 import { WorkerPool } from '../sfu/worker-pool';
 import { ClientDoor } from '../signaling/client-door';
 import { clientDoorRoutes } from '../signaling/http-routes';
-import { ServiceApi } from '../signaling/services';
+import { ServiceApi, WS_ROUTE } from '../signaling/services';
 import { SessionRegistry } from '../signaling/session';
 import { openDatabase } from '../storage/database';
 import { HubStore, type Hub } from '../storage/hub-store';
@@ -34,6 +34,12 @@ const WEB_CLIENT_CSP = [
 /** Frames above this close the socket outright; the door answers smaller oversized frames with an error. */
 const WS_HARD_LIMIT = 1024 * 1024;
 
+/** The desktop app's own pages (main/electron/main.ts) join other hosts' meetings from this origin. */
+export const DESKTOP_APP_ORIGIN = 'app://roundtable';
+
+/** A whole HTTP request, body included, must arrive within this; slow-loris clients are cut off. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export interface RunningHost {
   /** Base URLs people open, LAN addresses first. */
   urls: string[];
@@ -51,7 +57,13 @@ export interface RunningHost {
   store: HubStore;
   rooms: RoomRegistry;
   pool: WorkerPool;
+  /** Ends the meeting for everyone, on purpose: clients are told the host ended it. */
   close(): Promise<void>;
+}
+
+export interface HostEvents {
+  /** The host can no longer carry media (no mediasoup worker can start): exit non-zero so a supervisor restarts it. */
+  onFatal?(error: Error): void;
 }
 
 /**
@@ -62,6 +74,7 @@ export interface RunningHost {
 export async function startHost(
   config: HostConfig,
   log: Logger = createLogger(config.logLevel),
+  events: HostEvents = {},
 ): Promise<RunningHost> {
   await mkdir(config.dataDir, { recursive: true });
   const db = openDatabase(join(config.dataDir, 'roundtable.db'));
@@ -77,13 +90,25 @@ export async function startHost(
     { count: config.workers, rtcPort: config.rtcPort, addresses, workerBin: config.workerBin },
     log,
   );
+  pool.on('fatal', (error) => {
+    log.fatal({ err: error }, 'no mediasoup worker can run: the host cannot carry media');
+    events.onFatal?.(error);
+  });
   const rooms = new RoomRegistry(pool, config.peersPerRouter);
   const sessions = new SessionRegistry();
   // Presence publishes through the door, which is created right after it.
   const presence = new Presence(store, (hubId, userId, online) =>
     door.publishPresence(hubId, userId, online),
   );
-  const door = new ClientDoor({ store, rooms, sessions, presence, log });
+  const door = new ClientDoor({
+    store,
+    rooms,
+    sessions,
+    presence,
+    log,
+    limits: config.socketLimits,
+    timings: config.membershipTimings,
+  });
   const services = new ServiceApi({ store, rooms, sessions, presence, log });
   const apiToken = config.apiToken ?? store.getSetting('api_token') ?? newApiToken(store);
 
@@ -91,9 +116,20 @@ export async function startHost(
     loggerInstance: log,
     // Media and signaling events are logged by the doors; one line per HTTP request is noise.
     logController: new LogController({ disableRequestLogging: true }),
+    requestTimeout: REQUEST_TIMEOUT_MS,
     ...(certificate ? { https: { cert: certificate.cert, key: certificate.key } } : {}),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
+  const allowedOrigins = new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.split('?')[0] !== WS_ROUTE) return;
+    const origin = request.headers.origin;
+    // Programs send no Origin; a browser always does, and a page must be ours to use the socket.
+    if (origin === undefined || allowedOrigins.has(origin) || sameHost(origin, request.host))
+      return;
+    log.warn({ origin }, 'refused a WebSocket from a page of another origin');
+    return reply.code(403).send({ error: 'this host accepts WebSockets only from its own pages' });
+  });
   await app.register(clientDoorRoutes, { services, door });
   await app.register(restApiRoutes, { door: new RestDoor(rooms, hub.id), apiToken });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
@@ -137,6 +173,11 @@ export async function startHost(
     pool,
     close: closeAll,
   };
+}
+
+/** Whether a page at `origin` was served by this host, reached as `host` (host:port). */
+function sameHost(origin: string, host: string): boolean {
+  return URL.canParse(origin) && new URL(origin).host === host;
 }
 
 /** The REST API's secret, made on first run and kept with the host's data. */

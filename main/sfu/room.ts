@@ -1,82 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { MediaSource } from '../../shared/protocol/rtc';
 import type { PeerInfo, RoomClosedReason } from '../../shared/protocol/messages';
+export { Peer, type ProducerAppData, type RoomRouter } from './peer';
+import type { MediaSource } from '../../shared/protocol/rtc';
 import { ROUTER_MEDIA_CODECS } from './codecs';
+import { Peer, type ProducerAppData, type RoomRouter } from './peer';
 import type { PooledWorker } from './worker-pool';
 import { HostError } from '../host/host-error';
-
-export interface ProducerAppData extends types.AppData {
-  source: MediaSource;
-  peerId: string;
-}
-
-/**
- * One participant's media state in a room, whichever door they came through.
- * Closing a transport closes its producers and consumers (mediasoup does).
- */
-export class Peer {
-  readonly transports = new Map<string, types.WebRtcTransport>();
-  readonly producers = new Map<string, types.Producer<ProducerAppData>>();
-  readonly consumers = new Map<string, types.Consumer>();
-  /** What this peer's device can receive; set when it enters. */
-  rtpCapabilities: types.RtpCapabilities | undefined;
-  /** Its client's socket dropped and the host holds its place while it reconnects (see Room.setReconnecting). */
-  reconnecting = false;
-
-  constructor(
-    readonly id: string,
-    readonly userId: string,
-    readonly fullname: string,
-    /** The router (and worker) this peer's transports live on. */
-    readonly placement: RoomRouter,
-  ) {}
-
-  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
-  get entered(): boolean {
-    return this.rtpCapabilities !== undefined;
-  }
-
-  info(): PeerInfo {
-    return {
-      peer_id: this.id,
-      user_id: this.userId,
-      fullname: this.fullname,
-      reconnecting: this.reconnecting,
-      producers: [...this.producers.values()].map((producer) => ({
-        producer_id: producer.id,
-        kind: producer.kind,
-        source: producer.appData.source,
-        paused: producer.paused,
-      })),
-    };
-  }
-
-  transport(id: string): types.WebRtcTransport {
-    const transport = this.transports.get(id);
-    if (!transport) throw new HostError('not_found', `no transport ${id} for this peer`);
-    return transport;
-  }
-
-  producer(id: string): types.Producer<ProducerAppData> {
-    const producer = this.producers.get(id);
-    if (!producer) throw new HostError('not_found', `no producer ${id} for this peer`);
-    return producer;
-  }
-
-  consumer(id: string): types.Consumer {
-    const consumer = this.consumers.get(id);
-    if (!consumer) throw new HostError('not_found', `no consumer ${id} for this peer`);
-    return consumer;
-  }
-}
-
-/** One router of a room, on one worker. A room that outgrows one worker's share continues on the next. */
-export interface RoomRouter {
-  host: PooledWorker;
-  router: types.Router;
-  peers: number;
-}
 
 export interface RoomPlacement {
   /** How many peers one router takes before the room opens a router on another worker. */
@@ -337,9 +267,33 @@ export class Room extends EventEmitter<RoomEvents> {
     peer.producer(producerId).close();
   }
 
+  /**
+   * The same person came back on a new connection: a fresh Peer with the same
+   * id and place takes over (the old one's media closes, telling everyone its
+   * producers are gone), so others keep its tile and see no leave and join.
+   */
+  replacePeer(old: Peer): Peer {
+    if (this.peers.get(old.id) !== old) throw new HostError('not_found', `no peer ${old.id}`);
+    const peer = new Peer(old.id, old.userId, old.fullname, old.placement);
+    // The same client device: it can receive what it could before it re-enters.
+    peer.rtpCapabilities = old.rtpCapabilities;
+    this.peers.set(peer.id, peer);
+    for (const transport of old.transports.values()) transport.close();
+    if (peer.entered) this.emit('peer-updated', peer);
+    return peer;
+  }
+
+  /** Marks a peer whose client lost its connection (or got it back), for everyone's peers list. */
+  setReconnecting(peer: Peer, reconnecting: boolean): void {
+    if (peer.reconnecting === reconnecting || this.peers.get(peer.id) !== peer) return;
+    peer.reconnecting = reconnecting;
+    if (peer.entered) this.emit('peer-updated', peer);
+  }
+
   /** Closes the peer's transports (and with them its producers and consumers). Closes the room when it empties. */
   removePeer(peer: Peer): void {
-    if (!this.peers.delete(peer.id)) return;
+    if (this.peers.get(peer.id) !== peer) return;
+    this.peers.delete(peer.id);
     for (const transport of peer.transports.values()) transport.close();
     peer.placement.peers--;
     this.emit('peer-left', peer);

@@ -2,6 +2,9 @@ import type { RoomClosedReason } from '../../shared/protocol/messages';
 import { Room, type RoomPlacement } from './room';
 import type { WorkerPool } from './worker-pool';
 
+/** How long opening a room waits for a worker while the pool replaces a dead one. */
+const WORKER_WAIT_MS = 5_000;
+
 /**
  * Every live room of the host, by id. A room gets its first router when it is
  * first opened, more when it outgrows one worker, and is dropped when it
@@ -14,9 +17,12 @@ export class RoomRegistry {
 
   private readonly placement: RoomPlacement;
 
-  constructor(pool: WorkerPool, peersPerRouter: number) {
+  constructor(
+    private readonly pool: WorkerPool,
+    peersPerRouter: number,
+  ) {
     this.placement = { peersPerRouter, nextHost: (exclude) => pool.leastLoaded(exclude) };
-    pool.onWorkerDied((dead) => {
+    pool.on('died', (dead) => {
       for (const room of this.rooms.values())
         if (room.usesWorker(dead)) room.close('media_restarted');
     });
@@ -36,12 +42,15 @@ export class RoomRegistry {
     if (live) return live;
     let pending = this.opening.get(id);
     if (!pending) {
-      pending = Room.create(id, hubId, this.placement).then((room) => {
-        this.rooms.set(id, room);
-        room.once('closed', () => this.rooms.delete(id));
-        for (const listener of this.createdListeners) listener(room);
-        return room;
-      });
+      // Right after a worker crash its replacement may still be starting: wait for it briefly.
+      pending = this.pool.ready(WORKER_WAIT_MS).then(() =>
+        Room.create(id, hubId, this.placement).then((room) => {
+          this.rooms.set(id, room);
+          room.once('closed', () => this.rooms.delete(id));
+          for (const listener of this.createdListeners) listener(room);
+          return room;
+        }),
+      );
       pending.finally(() => this.opening.delete(id)).catch(() => undefined);
       this.opening.set(id, pending);
     }

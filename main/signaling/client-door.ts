@@ -1,4 +1,3 @@
-import type { types } from 'mediasoup';
 import type { WebSocket } from 'ws';
 import {
   encodeMessage,
@@ -6,20 +5,19 @@ import {
   MAX_FRAME_BYTES,
   parseUpstream,
   SOCKET_PREFIX,
-  type ConsumerInfo,
-  type TransportOptions,
   type UpstreamMessage,
   type UpstreamName,
-  type WsErrorReason,
 } from '../../shared/protocol/messages';
-import type { RoomType } from '../../shared/protocol/services';
 import { asHostError, HostError, isHostFault, WS_REASON } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { Presence } from '../presence/presence';
-import { type Peer, type ProducerAppData, type Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
-import { newId, type HubStore } from '../storage/hub-store';
+import type { HubStore } from '../storage/hub-store';
+import { DEFAULT_MEMBERSHIP_TIMINGS, Membership, type MembershipTimings } from './membership';
+import { CLOSED_MESSAGES, fanOutRoomEvents } from './room-events';
+import { roomMessageHandlers, type SessionInRoom } from './room-messages';
 import { ClientSession, SessionRegistry } from './session';
+import { CLOSE, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './socket-guard';
 
 export interface ClientDoorDeps {
   store: HubStore;
@@ -27,57 +25,62 @@ export interface ClientDoorDeps {
   sessions: SessionRegistry;
   presence: Presence;
   log: Logger;
+  limits?: Partial<SocketLimits>;
+  timings?: Partial<MembershipTimings>;
 }
 
-type MessageHandler<N extends UpstreamName> = (
-  session: ClientSession & { room: Room; peer: Peer },
-  message: UpstreamMessage<N>,
-  roomType: RoomType,
-) => Promise<void> | void;
-
-function transportOptions(transport: types.WebRtcTransport): TransportOptions {
-  return {
-    id: transport.id,
-    iceParameters: transport.iceParameters,
-    iceCandidates: transport.iceCandidates,
-    dtlsParameters: transport.dtlsParameters,
-  };
-}
+/** How the client should pace its own heartbeat: a little slower than the host's, well inside its timeout. */
+const CLIENT_HEARTBEAT_FACTOR = 2;
 
 /**
- * The seed-000 WebSocket door: turns `{room_type}.upstream-*` messages into
- * room operations and room events into `downstream-*` messages.
+ * The seed-000 WebSocket door: one loop per socket that turns
+ * `{room_type}.upstream-*` messages into room operations (room-messages.ts,
+ * membership.ts), under the socket's limits (socket-guard.ts); room events
+ * come back as `downstream-*` messages (room-events.ts).
  */
 export class ClientDoor {
+  private readonly limits: SocketLimits;
+  private readonly membership: Membership;
+
   constructor(private readonly deps: ClientDoorDeps) {
-    deps.rooms.onRoomCreated((room) => this.watch(room));
+    this.limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
+    this.membership = new Membership(deps, { ...DEFAULT_MEMBERSHIP_TIMINGS, ...deps.timings });
+    deps.rooms.onRoomCreated((room) => fanOutRoomEvents(room, deps.sessions, this.membership));
   }
 
   /** Takes over a new WebSocket: greets it with its socket id and handles its frames in order. */
-  accept(socket: WebSocket): ClientSession {
-    const session = new ClientSession(socket);
+  accept(socket: WebSocket): ClientSession | undefined {
+    if (this.deps.sessions.unboundCount() >= this.limits.maxUnboundSockets) {
+      socket.close(CLOSE.tryAgainLater, 'too many sockets waiting to be bound');
+      return undefined;
+    }
+    const session = new ClientSession(socket, this.limits);
     this.deps.sessions.add(session);
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const heartbeat = setInterval(() => {
-      // A laptop that drops off the network never closes its socket: find out.
-      if (!alive) socket.terminate();
-      alive = false;
-      socket.ping();
-    }, 15_000);
+    const bindTimer = setTimeout(() => {
+      if (!session.user) socket.close(CLOSE.policy, 'bind this socket (yp.bind_socket) in time');
+    }, this.limits.bindTimeoutMs);
     socket.on('message', (data, isBinary) => {
+      if (!session.guard.admit()) return;
       const frame = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
-      void session.enqueue(() => this.handleFrame(session, frame, isBinary));
+      void session.enqueue(async () => {
+        try {
+          await this.handleFrame(session, frame, isBinary);
+        } finally {
+          session.guard.done();
+        }
+      });
     });
-    socket.on('close', () => {
-      clearInterval(heartbeat);
-      void session.enqueue(() => this.disconnect(session));
+    socket.on('close', (code) => {
+      clearTimeout(bindTimer);
+      session.guard.stop();
+      // "Going away" is a page closing: the person left. Anything else may be a network drop.
+      void session.enqueue(() => this.disconnect(session, code !== CLOSE.goingAway));
     });
     session.send(SOCKET_PREFIX, 'downstream-hello', {
       socket_id: session.id,
       max_frame_bytes: MAX_FRAME_BYTES,
-      heartbeat_ms: 15_000,
-      idle_timeout_ms: 40_000,
+      heartbeat_ms: this.limits.heartbeatMs * CLIENT_HEARTBEAT_FACTOR,
+      idle_timeout_ms: this.limits.idleTimeoutMs,
     });
     return session;
   }
@@ -105,7 +108,7 @@ export class ClientDoor {
     try {
       this.authorize(session, payload);
       if (name === 'upstream-request-access') {
-        await this.requestAccess(
+        await this.membership.requestAccess(
           session,
           payload as UpstreamMessage<'upstream-request-access'>,
           roomType,
@@ -118,14 +121,10 @@ export class ClientDoor {
           `${name} needs access to room ${payload.room_id} first (upstream-request-access)`,
         );
       }
-      const handler = this.handlers[
+      const handler = roomMessageHandlers[
         name as Exclude<UpstreamName, 'upstream-request-access'>
-      ] as MessageHandler<typeof name>;
-      await handler(
-        session as ClientSession & { room: Room; peer: Peer },
-        payload as never,
-        roomType,
-      );
+      ] as (...args: unknown[]) => Promise<void> | void;
+      await handler(session as SessionInRoom, payload, roomType, this.membership);
     } catch (error) {
       const hostError = asHostError(error);
       if (isHostFault(hostError))
@@ -142,221 +141,13 @@ export class ClientDoor {
     }
   }
 
-  private async requestAccess(
-    session: ClientSession,
-    message: UpstreamMessage<'upstream-request-access'>,
-    roomType: RoomType,
-  ): Promise<void> {
-    const user = session.user!;
-    if (session.room)
-      throw new HostError('out_of_order', 'this socket is already in a room; leave it first');
-    if (this.deps.store.privilegeOf(message.hub_id, user.id) === undefined) {
-      throw new HostError('forbidden', `not a member of hub ${message.hub_id}`);
-    }
-    if (this.deps.store.roomIdFor(message.hub_id, roomType) !== message.room_id) {
-      throw new HostError(
-        'not_found',
-        `no ${roomType} room ${message.room_id} in hub ${message.hub_id}`,
-      );
-    }
-    const room = await this.deps.rooms.open(message.room_id, message.hub_id);
-    const peer = await room.addPeer(newId(), user.id, user.fullname);
-    session.room = room;
-    session.roomType = roomType;
-    session.peer = peer;
-    this.deps.presence.enteredMeeting(user.id);
-    const [send, recv] = await Promise.all([
-      room.createTransport(peer, 'send'),
-      room.createTransport(peer, 'recv'),
-    ]);
-    session.send(roomType, 'downstream-access-granted', {
-      cid: message.cid,
-      room_id: room.id,
-      peer_id: peer.id,
-      peers: room.peerInfos(peer),
-      routerRtpCapabilities: room.router.rtpCapabilities,
-      sendTransport: transportOptions(send),
-      recvTransport: transportOptions(recv),
-    });
-  }
-
-  private readonly handlers: {
-    [N in Exclude<UpstreamName, 'upstream-request-access'>]: MessageHandler<N>;
-  } = {
-    'upstream-transport-connect': async (session, message, roomType) => {
-      await session.room.connectTransport(
-        session.peer,
-        message.transport_id,
-        message.dtlsParameters as types.DtlsParameters,
-      );
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-offer': async (session, message, roomType) => {
-      if (
-        (message.kind === 'video') !== (message.video === 1) ||
-        (message.kind === 'audio') !== (message.audio === 1)
-      ) {
-        throw new HostError('invalid_request', 'audio/video flags must match kind');
-      }
-      const producer = await session.room.produce(session.peer, message.outbound_id, {
-        kind: message.kind,
-        rtpParameters: message.rtpParameters as types.RtpParameters,
-        source: message.source,
-        paused: message.paused,
-      });
-      session.send(roomType, 'downstream-offer-acknowledged', {
-        cid: message.cid,
-        producer_id: producer.id,
-      });
-    },
-    'upstream-icecandidate': (session, message, roomType) => {
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-peer-enter': (session, message, roomType) => {
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-      session.room.enter(session.peer, message.rtpCapabilities as types.RtpCapabilities);
-    },
-    'downstream-offer': async (session, message, roomType) => {
-      const target = session.room.peers.get(message.peer_id);
-      if (!target?.entered || target === session.peer) {
-        throw new HostError('not_found', `no other peer ${message.peer_id} in this room`);
-      }
-      const consumers = await session.room.consumePeer(session.peer, target);
-      session.send(roomType, 'downstream-response', {
-        cid: message.cid,
-        peer_id: target.id,
-        consumers: consumers.map((consumer): ConsumerInfo => ({
-          consumer_id: consumer.id,
-          producer_id: consumer.producerId,
-          kind: consumer.kind,
-          source: (consumer.appData as Pick<ProducerAppData, 'source'>).source,
-          rtpParameters: consumer.rtpParameters,
-          producerPaused: consumer.producerPaused,
-        })),
-      });
-    },
-    'upstream-consumer-resume': async (session, message, roomType) => {
-      await session.peer.consumer(message.consumer_id).resume();
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-consumer-pause': async (session, message, roomType) => {
-      await session.peer.consumer(message.consumer_id).pause();
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-consumer-layers': async (session, message, roomType) => {
-      const consumer = session.peer.consumer(message.consumer_id);
-      if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-        await consumer.setPreferredLayers({
-          spatialLayer: message.spatialLayer,
-          temporalLayer: message.temporalLayer,
-        });
-      }
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-producer-pause': async (session, message, roomType) => {
-      await session.room.setProducerPaused(session.peer, message.producer_id, true);
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-producer-resume': async (session, message, roomType) => {
-      await session.room.setProducerPaused(session.peer, message.producer_id, false);
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-producer-close': (session, message, roomType) => {
-      session.room.closeProducer(session.peer, message.producer_id);
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-    'upstream-restart-ice': async (session, message, roomType) => {
-      const iceParameters = await session.peer.transport(message.transport_id).restartIce();
-      session.send(roomType, 'downstream-ice-restarted', {
-        cid: message.cid,
-        transport_id: message.transport_id,
-        iceParameters,
-      });
-    },
-    'upstream-leave': (session, message, roomType) => {
-      this.leave(session);
-      session.send(roomType, 'downstream-ack', { cid: message.cid });
-    },
-  };
-
-  private leave(session: ClientSession): void {
-    const { room, peer } = session;
-    if (!room || !peer) return;
-    this.forgetRoom(session);
-    room.removePeer(peer);
-  }
-
-  private forgetRoom(session: ClientSession): void {
-    session.room = session.peer = session.roomType = undefined;
-    this.deps.presence.leftMeeting(session.user!.id);
-  }
-
-  /** Leaves the room and goes offline; runs once per session, on close or on shutdown. */
-  private disconnect(session: ClientSession): void {
+  /** Runs once per session, on close or on shutdown: the peer is held for a reconnect, or leaves. */
+  private disconnect(session: ClientSession, mayReconnect: boolean): void {
     if (!this.deps.sessions.get(session.id)) return;
-    this.leave(session);
+    if (mayReconnect) this.membership.hold(session);
+    else this.membership.leave(session);
     this.deps.sessions.remove(session);
     if (session.user) this.deps.presence.socketClosed(session.user.id);
-  }
-
-  /** Tells this door's clients in `room` what happens there, whichever door caused it. */
-  private watch(room: Room): void {
-    const toRoom = (except: Peer | undefined, frame: (roomType: RoomType) => string) => {
-      for (const session of this.deps.sessions.inRoom(room)) {
-        if (session.peer !== except && session.roomType)
-          session.sendEncoded(frame(session.roomType));
-      }
-    };
-    room.on('peer-updated', () => {
-      const peers = room.peerInfos();
-      toRoom(undefined, (type) =>
-        encodeMessage(type, 'downstream-peers-list', { room_id: room.id, peers }),
-      );
-    });
-    room.on('peer-left', (peer) => {
-      // Nobody was told of a peer that never entered.
-      if (!peer.entered) return;
-      const payload = { room_id: room.id, peer_id: peer.id, user_id: peer.userId };
-      toRoom(peer, (type) => encodeMessage(type, 'downstream-peer-left', payload));
-    });
-    room.on('producer-state', (peer, producer) => {
-      const payload = {
-        room_id: room.id,
-        peer_id: peer.id,
-        producer_id: producer.id,
-        source: producer.appData.source,
-        paused: producer.paused,
-      };
-      toRoom(peer, (type) => encodeMessage(type, 'downstream-producer-state', payload));
-    });
-    room.on('producer-closed', (peer, producerId) => {
-      const payload = { room_id: room.id, peer_id: peer.id, producer_id: producerId };
-      toRoom(peer, (type) => encodeMessage(type, 'downstream-producer-closed', payload));
-    });
-    room.on('consumer-closed', (peer, consumerId, producerId) => {
-      const owner = this.deps.sessions.inRoom(room).find((session) => session.peer === peer);
-      owner?.send(owner.roomType!, 'downstream-consumer-closed', {
-        room_id: room.id,
-        consumer_id: consumerId,
-        producer_id: producerId,
-      });
-    });
-    room.on('closed', (reason) => {
-      if (!reason) return;
-      for (const session of this.deps.sessions.inRoom(room)) {
-        const roomType = session.roomType!;
-        this.forgetRoom(session);
-        session.send(roomType, 'downstream-room-closed', {
-          room_id: room.id,
-          reason,
-          message: reason,
-        });
-      }
-    });
-    room.on('active-speaker', (peer) => {
-      const payload = { room_id: room.id, peer_id: peer?.id ?? null };
-      toRoom(undefined, (type) => encodeMessage(type, 'downstream-active-speaker', payload));
-    });
   }
 
   /** Pushes a member's presence to every socket bound to someone in the hub. */
@@ -369,12 +160,19 @@ export class ClientDoor {
     for (const session of this.deps.sessions.inHub(hubId)) session.sendEncoded(frame);
   }
 
-  /** Ends every session now (rooms left, presence updated), then closes the sockets. */
+  /**
+   * The host stops on purpose: everyone in a room is told the meeting ended
+   * (so clients do not retry), then every socket closes as "going away".
+   */
   async closeAll(): Promise<void> {
+    this.membership.releaseAll();
     await Promise.all(
       this.deps.sessions.all().map(async (session) => {
-        await session.enqueue(() => this.disconnect(session));
-        session.socket.close(1001, 'host shutting down');
+        await session.enqueue(() => {
+          this.membership.sendAway(session, 'host_ended', CLOSED_MESSAGES.host_ended);
+          this.disconnect(session, false);
+        });
+        session.socket.close(CLOSE.goingAway, 'host shutting down');
       }),
     );
   }

@@ -10,6 +10,7 @@ import {
 import type { RoomType } from '../../shared/protocol/services';
 import type { Peer, Room } from '../sfu/room';
 import type { User } from '../storage/hub-store';
+import { SocketGuard, type SocketLimits } from './socket-guard';
 
 /**
  * One client WebSocket: who it is bound to (yp.bind_socket) and where it is.
@@ -26,9 +27,17 @@ export class ClientSession {
   room: Room | undefined;
   roomType: RoomType | undefined;
   peer: Peer | undefined;
+  /** Until the client enters (upstream-peer-enter) after access: on expiry it is sent away (join_timeout). */
+  joinTimer: NodeJS.Timeout | undefined;
+  readonly guard: SocketGuard;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    limits: SocketLimits,
+  ) {
+    this.guard = new SocketGuard(socket, limits);
+  }
 
   send<N extends DownstreamName>(
     prefix: MessagePrefix,
@@ -39,7 +48,7 @@ export class ClientSession {
   }
 
   sendEncoded(frame: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
+    if (this.guard.canSend()) this.socket.send(frame);
   }
 
   sendError(
@@ -83,5 +92,12 @@ export class SessionRegistry {
 
   all(): ClientSession[] {
     return [...this.sessions.values()];
+  }
+
+  /** Sockets that have not been bound to a user yet. */
+  unboundCount(): number {
+    let count = 0;
+    for (const session of this.sessions.values()) if (!session.user) count++;
+    return count;
   }
 }

@@ -1,0 +1,77 @@
+import type { types } from 'mediasoup';
+import type { PeerInfo } from '../../shared/protocol/messages';
+import type { MediaSource } from '../../shared/protocol/rtc';
+import { HostError } from '../host/host-error';
+import type { PooledWorker } from './worker-pool';
+
+export interface ProducerAppData extends types.AppData {
+  source: MediaSource;
+  peerId: string;
+}
+
+/**
+ * One participant's media state in a room, whichever door they came through.
+ * Closing a transport closes its producers and consumers (mediasoup does).
+ */
+export class Peer {
+  readonly transports = new Map<string, types.WebRtcTransport>();
+  readonly producers = new Map<string, types.Producer<ProducerAppData>>();
+  readonly consumers = new Map<string, types.Consumer>();
+  /** What this peer's device can receive; set when it enters. */
+  rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Its client's socket dropped and the host holds its place while it reconnects (see Room.setReconnecting). */
+  reconnecting = false;
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    readonly fullname: string,
+    /** The router (and worker) this peer's transports live on. */
+    readonly placement: RoomRouter,
+  ) {}
+
+  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
+  get entered(): boolean {
+    return this.rtpCapabilities !== undefined;
+  }
+
+  info(): PeerInfo {
+    return {
+      peer_id: this.id,
+      user_id: this.userId,
+      fullname: this.fullname,
+      reconnecting: this.reconnecting,
+      producers: [...this.producers.values()].map((producer) => ({
+        producer_id: producer.id,
+        kind: producer.kind,
+        source: producer.appData.source,
+        paused: producer.paused,
+      })),
+    };
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const transport = this.transports.get(id);
+    if (!transport) throw new HostError('not_found', `no transport ${id} for this peer`);
+    return transport;
+  }
+
+  producer(id: string): types.Producer<ProducerAppData> {
+    const producer = this.producers.get(id);
+    if (!producer) throw new HostError('not_found', `no producer ${id} for this peer`);
+    return producer;
+  }
+
+  consumer(id: string): types.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new HostError('not_found', `no consumer ${id} for this peer`);
+    return consumer;
+  }
+}
+
+/** One router of a room, on one worker. A room that outgrows one worker's share continues on the next. */
+export interface RoomRouter {
+  host: PooledWorker;
+  router: types.Router;
+  peers: number;
+}

@@ -1,0 +1,122 @@
+import type { types } from 'mediasoup';
+import type { ConsumerInfo, UpstreamMessage, UpstreamName } from '../../shared/protocol/messages';
+import type { RoomType } from '../../shared/protocol/services';
+import { HostError } from '../host/host-error';
+import type { Peer, ProducerAppData, Room } from '../sfu/room';
+import type { Membership } from './membership';
+import type { ClientSession } from './session';
+
+/** A socket that has access to a room: every room message but request-access needs one. */
+export type SessionInRoom = ClientSession & { room: Room; peer: Peer };
+
+type MessageHandler<N extends UpstreamName> = (
+  session: SessionInRoom,
+  message: UpstreamMessage<N>,
+  roomType: RoomType,
+  membership: Membership,
+) => Promise<void> | void;
+
+/**
+ * One handler per room message (seed 000 names plus the mediasoup
+ * exchanges the seed does not name). Each sends exactly one reply, last,
+ * so a failure anywhere becomes the single downstream-error instead.
+ */
+export const roomMessageHandlers: {
+  [N in Exclude<UpstreamName, 'upstream-request-access'>]: MessageHandler<N>;
+} = {
+  'upstream-transport-connect': async (session, message, roomType) => {
+    await session.room.connectTransport(
+      session.peer,
+      message.transport_id,
+      message.dtlsParameters as types.DtlsParameters,
+    );
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-offer': async (session, message, roomType) => {
+    if (
+      (message.kind === 'video') !== (message.video === 1) ||
+      (message.kind === 'audio') !== (message.audio === 1)
+    ) {
+      throw new HostError('invalid_request', 'audio/video flags must match kind');
+    }
+    const producer = await session.room.produce(session.peer, message.outbound_id, {
+      kind: message.kind,
+      rtpParameters: message.rtpParameters as types.RtpParameters,
+      source: message.source,
+      paused: message.paused,
+    });
+    session.send(roomType, 'downstream-offer-acknowledged', {
+      cid: message.cid,
+      producer_id: producer.id,
+    });
+  },
+  'upstream-icecandidate': (session, message, roomType) => {
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-peer-enter': (session, message, roomType, membership) => {
+    membership.entered(session);
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+    session.room.enter(session.peer, message.rtpCapabilities as types.RtpCapabilities);
+  },
+  'downstream-offer': async (session, message, roomType) => {
+    const target = session.room.peers.get(message.peer_id);
+    if (!target?.entered || target === session.peer) {
+      throw new HostError('not_found', `no other peer ${message.peer_id} in this room`);
+    }
+    const consumers = await session.room.consumePeer(session.peer, target);
+    session.send(roomType, 'downstream-response', {
+      cid: message.cid,
+      peer_id: target.id,
+      consumers: consumers.map((consumer): ConsumerInfo => ({
+        consumer_id: consumer.id,
+        producer_id: consumer.producerId,
+        kind: consumer.kind,
+        source: (consumer.appData as Pick<ProducerAppData, 'source'>).source,
+        rtpParameters: consumer.rtpParameters,
+        producerPaused: consumer.producerPaused,
+      })),
+    });
+  },
+  'upstream-consumer-resume': async (session, message, roomType) => {
+    await session.peer.consumer(message.consumer_id).resume();
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-consumer-pause': async (session, message, roomType) => {
+    await session.peer.consumer(message.consumer_id).pause();
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-consumer-layers': async (session, message, roomType) => {
+    const consumer = session.peer.consumer(message.consumer_id);
+    if (consumer.type === 'simulcast' || consumer.type === 'svc') {
+      await consumer.setPreferredLayers({
+        spatialLayer: message.spatialLayer,
+        temporalLayer: message.temporalLayer,
+      });
+    }
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-producer-pause': async (session, message, roomType) => {
+    await session.room.setProducerPaused(session.peer, message.producer_id, true);
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-producer-resume': async (session, message, roomType) => {
+    await session.room.setProducerPaused(session.peer, message.producer_id, false);
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-producer-close': (session, message, roomType) => {
+    session.room.closeProducer(session.peer, message.producer_id);
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+  'upstream-restart-ice': async (session, message, roomType) => {
+    const iceParameters = await session.peer.transport(message.transport_id).restartIce();
+    session.send(roomType, 'downstream-ice-restarted', {
+      cid: message.cid,
+      transport_id: message.transport_id,
+      iceParameters,
+    });
+  },
+  'upstream-leave': (session, message, roomType, membership) => {
+    membership.leave(session);
+    session.send(roomType, 'downstream-ack', { cid: message.cid });
+  },
+};
