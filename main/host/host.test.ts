@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, expect, test } from 'vitest';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
 import { joinAsGuest, startTestHost } from '../../testing/host';
