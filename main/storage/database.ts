@@ -1,9 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from './storage-error';
 
 // Node's built-in SQLite (also inside Electron 45, which embeds Node 24): no
 // native module to rebuild per Electron version.
+
+/**
+ * How long a write waits for another connection's lock before it fails with
+ * SQLITE_BUSY. node:sqlite is synchronous on the main thread, so this wait
+ * freezes every meeting on the host: keep it short and let callers retry
+ * (presence) or answer 503 (requests). 200 ms rides out a checkpoint or a
+ * backup step; a longer hold is an outage the host must degrade through.
+ */
+export const BUSY_TIMEOUT_MS = 200;
 
 /** Each entry moves the schema one version up; never edit a shipped entry, append a new one. */
 const MIGRATIONS: string[] = [
@@ -38,20 +48,27 @@ const MIGRATIONS: string[] = [
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000;');
-  const { user_version: version } = db.prepare('PRAGMA user_version').get() as {
-    user_version: number;
-  };
-  for (let next = version; next < MIGRATIONS.length; next++) {
-    db.exec('BEGIN');
-    try {
-      db.exec(MIGRATIONS[next]!);
-      db.exec(`PRAGMA user_version = ${next + 1}`);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
+  try {
+    // WAL: readers never wait for a writer, so credentials and member lists
+    // still load while another process holds the write lock or the disk is
+    // full. synchronous=NORMAL is WAL's recommended level: a commit survives
+    // a crash of the host; only a power cut can lose the last commits.
+    db.exec(
+      `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; ` +
+        'PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
+    );
+    const { user_version: version } = db.prepare('PRAGMA user_version').get() as {
+      user_version: number;
+    };
+    for (let next = version; next < MIGRATIONS.length; next++) {
+      inTransaction(db, () => {
+        db.exec(MIGRATIONS[next]!);
+        db.exec(`PRAGMA user_version = ${next + 1}`);
+      });
     }
+  } catch (error) {
+    db.close();
+    throw error;
   }
   return db;
 }

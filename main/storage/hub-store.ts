@@ -6,6 +6,8 @@ import {
   type HubMember,
   type OnlineStatus,
 } from '../../shared/protocol/services';
+import { HostError } from '../host/host-error';
+import { asStorageError, inTransaction } from './storage-error';
 
 export interface Hub {
   id: string;
@@ -45,6 +47,12 @@ interface MemberRow {
 /**
  * Hubs, the people in them and their credentials, in SQLite. Credentials are
  * random tokens of which only a hash is stored.
+ *
+ * Storage can fail for reasons outside the host (a full disk, another process
+ * holding the database): every method then throws HostError('unavailable')
+ * (HTTP 503) rather than SQLite's own error, and every write that touches
+ * more than one row is one transaction, so a failed write leaves nothing
+ * behind. Reads keep working through a write outage (WAL). See docs/storage.md.
  */
 export class HubStore {
   constructor(private readonly db: DatabaseSync) {}
@@ -56,12 +64,21 @@ export class HubStore {
       const hub = this.getHub(existing);
       if (hub) return hub;
     }
-    const hub = this.createHub('Roundtable');
-    this.setSetting('default_hub_id', hub.id);
-    return hub;
+    // The hub and the setting that points at it, together or not at all.
+    return this.write(() =>
+      inTransaction(this.db, () => {
+        const hub = this.insertHub('Roundtable');
+        this.upsertSetting('default_hub_id', hub.id);
+        return hub;
+      }),
+    );
   }
 
   createHub(name: string): Hub {
+    return this.write(() => this.insertHub(name));
+  }
+
+  private insertHub(name: string): Hub {
     const hub: Hub = {
       id: newId(),
       name,
@@ -77,10 +94,13 @@ export class HubStore {
   }
 
   getHub(id: string): Hub | undefined {
-    const row = this.db
-      .prepare('SELECT id, name, invite_secret, owner_key FROM hubs WHERE id = ?')
-      .get(id) as
-      { id: string; name: string; invite_secret: string; owner_key: string } | undefined;
+    const row = this.read(
+      () =>
+        this.db
+          .prepare('SELECT id, name, invite_secret, owner_key FROM hubs WHERE id = ?')
+          .get(id) as
+          { id: string; name: string; invite_secret: string; owner_key: string } | undefined,
+    );
     return (
       row && {
         id: row.id,
@@ -111,69 +131,140 @@ export class HubStore {
     const user: User = { id: newId(), fullname, deviceId };
     const token = randomBytes(24).toString('base64url');
     const now = Date.now();
-    this.db.exec('BEGIN');
-    try {
-      this.db
-        .prepare(
-          'INSERT INTO users (id, fullname, device_id, auth_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(user.id, fullname, deviceId, hashToken(token), now);
-      this.db
-        .prepare(
-          'INSERT INTO hub_members (hub_id, user_id, privilege, joined_at) VALUES (?, ?, ?, ?)',
-        )
-        .run(hubId, user.id, privilege, now);
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    this.write(() =>
+      inTransaction(this.db, () => {
+        this.db
+          .prepare(
+            'INSERT INTO users (id, fullname, device_id, auth_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(user.id, fullname, deviceId, hashToken(token), now);
+        this.db
+          .prepare(
+            'INSERT INTO hub_members (hub_id, user_id, privilege, joined_at) VALUES (?, ?, ?, ?)',
+          )
+          .run(hubId, user.id, privilege, now);
+      }),
+    );
     return { user, token };
   }
 
   authenticate(token: string): User | undefined {
-    const row = this.db
-      .prepare('SELECT id, fullname, device_id FROM users WHERE auth_hash = ?')
-      .get(hashToken(token)) as { id: string; fullname: string; device_id: string } | undefined;
+    const row = this.read(
+      () =>
+        this.db
+          .prepare('SELECT id, fullname, device_id FROM users WHERE auth_hash = ?')
+          .get(hashToken(token)) as { id: string; fullname: string; device_id: string } | undefined,
+    );
     return row && { id: row.id, fullname: row.fullname, deviceId: row.device_id };
   }
 
   /** The user's privilege in the hub, or undefined when they are not a member. */
   privilegeOf(hubId: string, userId: string): number | undefined {
-    const row = this.db
-      .prepare('SELECT privilege FROM hub_members WHERE hub_id = ? AND user_id = ?')
-      .get(hubId, userId) as { privilege: number } | undefined;
+    const row = this.read(
+      () =>
+        this.db
+          .prepare('SELECT privilege FROM hub_members WHERE hub_id = ? AND user_id = ?')
+          .get(hubId, userId) as { privilege: number } | undefined,
+    );
     return row?.privilege;
   }
 
   hubsOf(userId: string): string[] {
-    const rows = this.db
-      .prepare('SELECT hub_id FROM hub_members WHERE user_id = ?')
-      .all(userId) as { hub_id: string }[];
+    const rows = this.read(
+      () =>
+        this.db.prepare('SELECT hub_id FROM hub_members WHERE user_id = ?').all(userId) as {
+          hub_id: string;
+        }[],
+    );
     return rows.map((row) => row.hub_id);
   }
 
+  /**
+   * The hub's members with their stored online status. Presence is the
+   * source of truth for who is online (a write may be waiting for storage):
+   * the client door overlays Presence.statusOf on this list.
+   */
   membersOf(hubId: string): HubMember[] {
-    const rows = this.db
-      .prepare(
-        `SELECT u.id, u.fullname, m.privilege, u.online_status
-           FROM hub_members m JOIN users u ON u.id = m.user_id
-          WHERE m.hub_id = ? ORDER BY u.fullname COLLATE NOCASE, u.id`,
-      )
-      .all(hubId) as unknown as MemberRow[];
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare(
+            `SELECT u.id, u.fullname, m.privilege, u.online_status
+               FROM hub_members m JOIN users u ON u.id = m.user_id
+              WHERE m.hub_id = ? ORDER BY u.fullname COLLATE NOCASE, u.id`,
+          )
+          .all(hubId) as unknown as MemberRow[],
+    );
     return rows.map(toHubMember);
   }
 
   setOnlineStatus(userId: string, status: OnlineStatus): void {
-    this.db.prepare('UPDATE users SET online_status = ? WHERE id = ?').run(Number(status), userId);
+    this.setOnlineStatuses([[userId, status]]);
   }
 
-  /** After a restart nobody is connected: everyone starts offline. */
-  resetOnlineStatuses(): void {
-    this.db.prepare('UPDATE users SET online_status = ?').run(Number(ONLINE.offline));
+  /** Stores several users' statuses at once: one transaction, so one wait for the lock at most. */
+  setOnlineStatuses(statuses: Iterable<readonly [userId: string, status: OnlineStatus]>): void {
+    this.write(() =>
+      inTransaction(this.db, () => {
+        const update = this.db.prepare('UPDATE users SET online_status = ? WHERE id = ?');
+        for (const [userId, status] of statuses) update.run(Number(status), userId);
+      }),
+    );
   }
 
-  /** The hub's room of a type: a stable id, so invite links and clients survive a restart. */
+  /**
+   * After a restart nobody is connected: everyone starts offline. Best
+   * effort: when storage cannot be written (a full disk at startup), the host
+   * still starts, the stale statuses are never shown (the member list comes
+   * from Presence) and Presence stores offline for everyone once it can
+   * (takeStaleOnlineStatuses). Returns whether the reset was stored.
+   */
+  resetOnlineStatuses(): boolean {
+    try {
+      this.write(() => this.resetStatuses());
+      this.staleOnlineStatuses = false;
+      return true;
+    } catch (error) {
+      if (!(error instanceof HostError) || error.reason !== 'unavailable') throw error;
+      this.staleOnlineStatuses = true;
+      return false;
+    }
+  }
+
+  private staleOnlineStatuses = false;
+
+  /** True once when resetOnlineStatuses could not be stored: the caller now owns retrying it. */
+  takeStaleOnlineStatuses(): boolean {
+    const stale = this.staleOnlineStatuses;
+    this.staleOnlineStatuses = false;
+    return stale;
+  }
+
+  /**
+   * Offline for everyone, then `statuses` for those connected: what Presence
+   * stores when the startup reset could not be.
+   */
+  resetOnlineStatusesTo(statuses: Iterable<readonly [userId: string, status: OnlineStatus]>): void {
+    this.write(() =>
+      inTransaction(this.db, () => {
+        this.resetStatuses();
+        const update = this.db.prepare('UPDATE users SET online_status = ? WHERE id = ?');
+        for (const [userId, status] of statuses) update.run(Number(status), userId);
+      }),
+    );
+  }
+
+  private resetStatuses(): void {
+    this.db
+      .prepare('UPDATE users SET online_status = ? WHERE online_status <> ?')
+      .run(Number(ONLINE.offline), Number(ONLINE.offline));
+  }
+
+  /**
+   * The hub's room of a type: a stable id, so invite links and clients survive
+   * a restart. Only the first call for a room writes; later calls only read,
+   * so people already in a meeting can rejoin while storage is down.
+   */
   roomIdFor(hubId: string, roomType: string): string {
     const key = `room:${hubId}:${roomType}`;
     const existing = this.getSetting(key);
@@ -184,17 +275,40 @@ export class HubStore {
   }
 
   getSetting(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
-      { value: string } | undefined;
+    const row = this.read(
+      () =>
+        this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+          { value: string } | undefined,
+    );
     return row?.value;
   }
 
   setSetting(key: string, value: string): void {
+    this.write(() => this.upsertSetting(key, value));
+  }
+
+  private upsertSetting(key: string, value: string): void {
     this.db
       .prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       )
       .run(key, value);
+  }
+
+  private read<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw asStorageError(error, 'read');
+    }
+  }
+
+  private write<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw asStorageError(error, 'write');
+    }
   }
 }
 
