@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import {
   ONLINE,
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   sessions: SessionRegistry;
   presence: Presence;
   log: Logger;
+  /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS unless the host is configured otherwise. */
+  guestSignUps?: SignUpLimits;
 }
 
 /** What the HTTP request adds to a call: its credential and the address the client used to reach us. */
@@ -33,6 +36,126 @@ export interface CallContext {
   auth: string | undefined;
   /** host:port from the request, returned as endpointAddress so the WebSocket goes where HTTP went. */
   hostHeader: string;
+  /** The client's address (the TCP peer; the host sits behind no proxy): sign-ups are capped per address. */
+  ip: string;
+}
+
+export interface SignUpLimits {
+  /** Sign-ups one client address may make per window (IPv6: per /64, what one device can hop within). */
+  perAddress: number;
+  /** Sign-ups from everyone together per window. */
+  total: number;
+  windowMs: number;
+}
+
+/**
+ * yp.create_guest is the one call anyone who can reach the host may make, and
+ * each one stores a user and writes to disk: capped so a client cannot flood
+ * the database, the disk and the member list. 20 a minute per address is far
+ * more than a person needs (a browser signs up once and keeps its
+ * credential); 120 a minute in all lets a whole class or office join at once.
+ * Every well-formed sign-up counts, whether its invite is right or not;
+ * refused ones do not. Documented in docs/storage.md.
+ */
+export const GUEST_SIGN_UP_LIMITS: SignUpLimits = {
+  perAddress: 20,
+  total: 120,
+  windowMs: 60_000,
+};
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Token buckets: each address and the host as a whole hold up to their limit
+ * of sign-ups, refilled evenly over the window, so a burst up to the limit is
+ * fine and a steady flood gets limit/window. Only admitted addresses are
+ * remembered, and only until their bucket is full again, so memory stays
+ * bounded by the number of recent sign-ups whoever asks.
+ */
+export class SignUpLimiter {
+  private readonly byAddress = new Map<string, Bucket>();
+  private readonly all: Bucket;
+
+  constructor(
+    private readonly limits: SignUpLimits = GUEST_SIGN_UP_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.all = { tokens: limits.total, at: now() };
+  }
+
+  /** Counts one sign-up from `ip`, or throws HostError('rate_limited') when over a limit. */
+  take(ip: string): void {
+    const now = this.now();
+    this.forgetIdle(now);
+    const key = addressKey(ip);
+    const mine = this.byAddress.get(key) ?? { tokens: this.limits.perAddress, at: now };
+    this.refill(mine, this.limits.perAddress, now);
+    this.refill(this.all, this.limits.total, now);
+    if (mine.tokens < 1) {
+      throw new HostError(
+        'rate_limited',
+        `too many sign-ups from this address (at most ${this.limits.perAddress} a minute); try again in ${this.waitSeconds(mine, this.limits.perAddress)} s`,
+      );
+    }
+    if (this.all.tokens < 1) {
+      throw new HostError(
+        'rate_limited',
+        `too many sign-ups right now (at most ${this.limits.total} a minute); try again in ${this.waitSeconds(this.all, this.limits.total)} s`,
+      );
+    }
+    mine.tokens -= 1;
+    this.all.tokens -= 1;
+    this.byAddress.set(key, mine);
+  }
+
+  /** How many addresses are remembered now (at most those admitted in the last window). */
+  get trackedAddresses(): number {
+    return this.byAddress.size;
+  }
+
+  private refill(bucket: Bucket, limit: number, now: number): void {
+    const elapsed = Math.max(0, now - bucket.at);
+    bucket.tokens = Math.min(limit, bucket.tokens + (elapsed * limit) / this.limits.windowMs);
+    bucket.at = now;
+  }
+
+  private waitSeconds(bucket: Bucket, limit: number): number {
+    return Math.max(1, Math.ceil(((1 - bucket.tokens) * this.limits.windowMs) / limit / 1000));
+  }
+
+  private forgetIdle(now: number): void {
+    for (const [key, bucket] of this.byAddress) {
+      const full =
+        bucket.tokens + ((now - bucket.at) * this.limits.perAddress) / this.limits.windowMs >=
+        this.limits.perAddress;
+      if (full) this.byAddress.delete(key);
+    }
+  }
+}
+
+/** The address a limit applies to: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [
+          ...left,
+          ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'),
+          ...right,
+        ];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 type Handler<S extends ServiceName> = (
@@ -68,7 +191,11 @@ export function errorEnvelope(
  * shared/; every call but yp.create_guest needs the x-param-auth credential.
  */
 export class ServiceApi {
-  constructor(private readonly deps: ServiceDeps) {}
+  private readonly signUps: SignUpLimiter;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.signUps = new SignUpLimiter(deps.guestSignUps);
+  }
 
   private readonly handlers: { [S in Exclude<ServiceName, 'yp.create_guest'>]: Handler<S> } = {
     'room.get': async (request, user, context) => {
@@ -117,7 +244,8 @@ export class ServiceApi {
     },
     'hub.get_members_by_type': (request, user) => {
       this.requireMember(request.hub_id, user);
-      const members = this.deps.store.membersOf(request.hub_id);
+      // The live status: storage may still be catching up (a write outage).
+      const members = this.deps.presence.withLiveStatus(this.deps.store.membersOf(request.hub_id));
       if (request.type === 'all') return members;
       return members.filter(
         (member) => (member.online === ONLINE.offline) === (request.type === 'offline'),
@@ -144,7 +272,9 @@ export class ServiceApi {
       return { status: 200, body: envelope(service, { ok: true, data }) };
     } catch (error) {
       const hostError = asHostError(error);
-      if (isHostFault(hostError))
+      if (hostError.reason === 'unavailable')
+        this.deps.log.warn({ err: error, service }, 'service call failed: storage unavailable');
+      else if (isHostFault(hostError))
         this.deps.log.error({ err: error, service }, 'service call failed');
       const [reason, status] = SERVICE_REPLY[hostError.reason];
       return { status, body: envelope(service, { ok: false, reason, message: hostError.message }) };
@@ -160,8 +290,10 @@ export class ServiceApi {
     if (!parsed.success) throw new HostError('invalid_request', z.prettifyError(parsed.error));
     if (parsed.data.service !== name)
       throw new HostError('invalid_request', 'body.service must match the URL');
-    if (name === 'yp.create_guest')
+    if (name === 'yp.create_guest') {
+      this.signUps.take(context.ip);
       return this.createGuest(parsed.data as ServiceRequest<'yp.create_guest'>);
+    }
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
     if (!user)
       throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
