@@ -41,6 +41,8 @@ export async function startTestHost(
     logLevel: 'silent',
     apiToken: undefined,
     peersPerRouter: 40,
+    // Tests sign many guests up from one address; the cap itself has its own test.
+    guestSignUps: { perAddress: 10_000, total: 10_000, windowMs: 60_000 },
     ...overrides,
   };
   const host = await startHost(

@@ -2,6 +2,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MembershipTimings } from '../signaling/membership';
+import type { SignUpLimits } from '../signaling/services';
 import type { SocketLimits } from '../signaling/socket-guard';
 
 export interface HostConfig {
@@ -38,6 +39,8 @@ export interface HostConfig {
    * page elsewhere (any site a participant has open) is refused.
    */
   extraOrigins?: string[];
+  /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (services.ts) unless given. */
+  guestSignUps?: SignUpLimits;
 }
 
 export const DEFAULT_PORT = 8443;

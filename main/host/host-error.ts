@@ -104,3 +104,17 @@ export const REST_REPLY: Record<HostErrorReason, [RestErrorBody['error']['code']
   media_error: ['invalid_sdp', 400],
   internal: ['internal', 500],
 };
+
+/**
+ * Awaits a mediasoup operation driven by what a client sent (connect, produce,
+ * resume, layers, ICE restart): mediasoup refusing it ("connect() already
+ * called", an unknown SSRC) is the request's media_error, not a host fault.
+ */
+export async function clientMediaCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof HostError) throw error;
+    throw new HostError('media_error', error instanceof Error ? error.message : String(error));
+  }
+}

@@ -109,7 +109,14 @@ export async function startHost(
     limits: config.socketLimits,
     timings: config.membershipTimings,
   });
-  const services = new ServiceApi({ store, rooms, sessions, presence, log });
+  const services = new ServiceApi({
+    store,
+    rooms,
+    sessions,
+    presence,
+    log,
+    guestSignUps: config.guestSignUps,
+  });
   const apiToken = config.apiToken ?? store.getSetting('api_token') ?? newApiToken(store);
 
   const app = Fastify({

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import type { ConsumerInfo, UpstreamMessage, UpstreamName } from '../../shared/protocol/messages';
 import type { RoomType } from '../../shared/protocol/services';
-import { HostError } from '../host/host-error';
+import { clientMediaCall, HostError } from '../host/host-error';
 import type { Peer, ProducerAppData, Room } from '../sfu/room';
 import type { Membership } from './membership';
 import type { ClientSession } from './session';
@@ -25,10 +25,12 @@ export const roomMessageHandlers: {
   [N in Exclude<UpstreamName, 'upstream-request-access'>]: MessageHandler<N>;
 } = {
   'upstream-transport-connect': async (session, message, roomType) => {
-    await session.room.connectTransport(
-      session.peer,
-      message.transport_id,
-      message.dtlsParameters as types.DtlsParameters,
+    await clientMediaCall(
+      session.room.connectTransport(
+        session.peer,
+        message.transport_id,
+        message.dtlsParameters as types.DtlsParameters,
+      ),
     );
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
@@ -39,12 +41,14 @@ export const roomMessageHandlers: {
     ) {
       throw new HostError('invalid_request', 'audio/video flags must match kind');
     }
-    const producer = await session.room.produce(session.peer, message.outbound_id, {
-      kind: message.kind,
-      rtpParameters: message.rtpParameters as types.RtpParameters,
-      source: message.source,
-      paused: message.paused,
-    });
+    const producer = await clientMediaCall(
+      session.room.produce(session.peer, message.outbound_id, {
+        kind: message.kind,
+        rtpParameters: message.rtpParameters as types.RtpParameters,
+        source: message.source,
+        paused: message.paused,
+      }),
+    );
     session.send(roomType, 'downstream-offer-acknowledged', {
       cid: message.cid,
       producer_id: producer.id,
@@ -63,7 +67,7 @@ export const roomMessageHandlers: {
     if (!target?.entered || target === session.peer) {
       throw new HostError('not_found', `no other peer ${message.peer_id} in this room`);
     }
-    const consumers = await session.room.consumePeer(session.peer, target);
+    const consumers = await clientMediaCall(session.room.consumePeer(session.peer, target));
     session.send(roomType, 'downstream-response', {
       cid: message.cid,
       peer_id: target.id,
@@ -78,29 +82,31 @@ export const roomMessageHandlers: {
     });
   },
   'upstream-consumer-resume': async (session, message, roomType) => {
-    await session.peer.consumer(message.consumer_id).resume();
+    await clientMediaCall(session.peer.consumer(message.consumer_id).resume());
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-consumer-pause': async (session, message, roomType) => {
-    await session.peer.consumer(message.consumer_id).pause();
+    await clientMediaCall(session.peer.consumer(message.consumer_id).pause());
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-consumer-layers': async (session, message, roomType) => {
     const consumer = session.peer.consumer(message.consumer_id);
     if (consumer.type === 'simulcast' || consumer.type === 'svc') {
-      await consumer.setPreferredLayers({
-        spatialLayer: message.spatialLayer,
-        temporalLayer: message.temporalLayer,
-      });
+      await clientMediaCall(
+        consumer.setPreferredLayers({
+          spatialLayer: message.spatialLayer,
+          temporalLayer: message.temporalLayer,
+        }),
+      );
     }
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-producer-pause': async (session, message, roomType) => {
-    await session.room.setProducerPaused(session.peer, message.producer_id, true);
+    await clientMediaCall(session.room.setProducerPaused(session.peer, message.producer_id, true));
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-producer-resume': async (session, message, roomType) => {
-    await session.room.setProducerPaused(session.peer, message.producer_id, false);
+    await clientMediaCall(session.room.setProducerPaused(session.peer, message.producer_id, false));
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-producer-close': (session, message, roomType) => {
@@ -108,7 +114,9 @@ export const roomMessageHandlers: {
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-restart-ice': async (session, message, roomType) => {
-    const iceParameters = await session.peer.transport(message.transport_id).restartIce();
+    const iceParameters = await clientMediaCall(
+      session.peer.transport(message.transport_id).restartIce(),
+    );
     session.send(roomType, 'downstream-ice-restarted', {
       cid: message.cid,
       transport_id: message.transport_id,
