@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { restRequestSchemas, type RestErrorBody } from '../../shared/protocol/rest';
+import { MAX_ID_LENGTH, restRequestSchemas, type RestErrorBody } from '../../shared/protocol/rest';
 import { asHostError, HostError, isHostFault, REST_REPLY } from '../host/host-error';
 import type { RestDoor } from './rest-door';
 
@@ -73,16 +73,33 @@ export async function restApiRoutes(
   app.post<{ Params: Params }>('/rooms/:room_id/users/:user_id/consume', limit, (request) =>
     door.consume(request.params.room_id, request.params.user_id, parse('consume', request.body)),
   );
-  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id/produce', (request) =>
+  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id/produce', limit, (request) =>
     door.stopProducing(request.params.room_id, request.params.user_id),
   );
-  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id', (request) =>
+  app.delete<{ Params: Params }>('/rooms/:room_id/users/:user_id', limit, (request) =>
     door.removeUser(request.params.room_id, request.params.user_id),
   );
-  app.delete<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id', (request) =>
+  app.delete<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id', limit, (request) =>
     door.deleteRoom(request.params.room_id),
   );
-  app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/stats', (request) =>
+  app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/stats', limit, (request) =>
     door.stats(request.params.room_id),
   );
+
+  // Anything else under /rooms gets this door's JSON error too, not the web server's 404.
+  const noRoute = (request: FastifyRequest) => {
+    const path = request.url.length > 200 ? `${request.url.slice(0, 200)}…` : request.url;
+    throw new HostError(
+      'not_found',
+      `no REST route ${request.method} ${path} (ids are at most ${MAX_ID_LENGTH} characters)`,
+    );
+  };
+  const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  app.route({ method: methods, url: '/rooms/*', bodyLimit: REST_BODY_LIMIT, handler: noRoute });
+  app.route({
+    method: methods.filter((method) => method !== 'POST'),
+    url: '/rooms',
+    bodyLimit: REST_BODY_LIMIT,
+    handler: noRoute,
+  });
 }

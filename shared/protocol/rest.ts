@@ -16,10 +16,43 @@ const sessionDescription = (type: 'offer' | 'answer') =>
 export const constraintsSchema = z.object({ audio: z.boolean(), video: z.boolean() });
 export type Constraints = z.infer<typeof constraintsSchema>;
 
+/** The longest room or user id: what fits in a URL path segment of the API (Fastify's limit). */
+export const MAX_ID_LENGTH = 100;
+
 /** Ids from the backend: strings or numbers (the seed uses both), kept as strings. */
-const userId = z.union([z.string().min(1).max(128), z.number().int()]).transform(String);
-/** Free-form information about a user, echoed back to everyone. */
-const userInfo = z.record(z.string(), z.unknown()).optional();
+const userId = z.union([z.string().min(1).max(MAX_ID_LENGTH), z.number().int()]).transform(String);
+/** How deeply `userInfo` may nest: the object itself is level 1. */
+export const USER_INFO_MAX_DEPTH = 8;
+/** The most bytes `userInfo` may take as JSON: it is echoed in every reply about its user. */
+export const USER_INFO_MAX_BYTES = 8 * 1024;
+
+/** Whether `value` nests deeper than `limit` levels; looks no further than that, so it is cheap on any input. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((child) => nestsDeeperThan(child, limit - 1));
+}
+
+/**
+ * Free-form information about a user, echoed back to everyone: a JSON object
+ * of bounded depth and size, so echoing it can never fail or grow without end.
+ */
+const userInfo = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, context) => {
+    if (nestsDeeperThan(value, USER_INFO_MAX_DEPTH)) {
+      context.addIssue({
+        code: 'custom',
+        message: `userInfo nests deeper than ${USER_INFO_MAX_DEPTH} levels`,
+      });
+    } else if (new TextEncoder().encode(JSON.stringify(value)).length > USER_INFO_MAX_BYTES) {
+      context.addIssue({
+        code: 'custom',
+        message: `userInfo is larger than ${USER_INFO_MAX_BYTES} bytes as JSON`,
+      });
+    }
+  })
+  .optional();
 
 export const restRequestSchemas = {
   createRoom: z.object({ userId: userId.optional(), userInfo }).default({}),
