@@ -13,11 +13,12 @@ export interface RetryPolicy {
 }
 
 /**
- * Retry delays for presence writes. A failing attempt can hold the event loop
- * for the busy timeout (BUSY_TIMEOUT_MS, 200 ms) when another process holds
- * the database, so retries back off quickly to one every few seconds: at most
- * ~4% of the main thread during a long lock, and presence is stored again
- * within about 5 s of storage coming back.
+ * Retry delays for presence writes. A failing attempt holds the event loop
+ * for the busy timeout (BUSY_TIMEOUT_MS, 200 ms; measured 200-320 ms) when
+ * another process holds the database, so retries back off quickly to one
+ * every 2.5-5 s: about 5% of the main thread during a long lock (media is
+ * forwarded by the mediasoup workers, which this does not touch), and
+ * presence is stored again within 5 s of storage coming back.
  */
 export const PRESENCE_RETRY: RetryPolicy = { firstDelayMs: 250, maxDelayMs: 5_000 };
 

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { inTransaction } from './storage-error';
+import type { Logger } from '../host/logger';
+import { inTransaction, isStorageUnavailable } from './storage-error';
 
 // Node's built-in SQLite (also inside Electron 45, which embeds Node 24): no
 // native module to rebuild per Electron version.
@@ -45,10 +46,40 @@ const MIGRATIONS: string[] = [
    );`,
 ];
 
-export function openDatabase(path: string): DatabaseSync {
+/**
+ * Opens (creating or migrating) the host's database. On a full disk, SQLite
+ * cannot create the 32 KiB shared-memory index WAL needs (-shm, removed when
+ * the host last closed cleanly), so the database would not even open for
+ * reading and the host could not restart until someone freed space. Then it
+ * opens in exclusive locking mode, where WAL keeps its index in the host's
+ * memory: everything already stored can be read, writes fail with
+ * 'unavailable' until space is back and then work again; only other
+ * processes (a backup) cannot read the file until the host restarts.
+ */
+export function openDatabase(path: string, log?: Logger): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  try {
+    return openWith(path, false);
+  } catch (error) {
+    if (path === ':memory:' || !isStorageUnavailable(error)) throw error;
+    let db: DatabaseSync;
+    try {
+      db = openWith(path, true);
+    } catch {
+      throw error;
+    }
+    const message =
+      'the database could not open normally (disk full?); it is open for this host alone until it restarts';
+    if (log) log.warn({ err: error, path }, message);
+    else process.emitWarning(`${message}: ${(error as Error).message}`, 'RoundtableStorage');
+    return db;
+  }
+}
+
+function openWith(path: string, exclusive: boolean): DatabaseSync {
   const db = new DatabaseSync(path);
   try {
+    if (exclusive) db.exec('PRAGMA locking_mode = EXCLUSIVE');
     // WAL: readers never wait for a writer, so credentials and member lists
     // still load while another process holds the write lock or the disk is
     // full. synchronous=NORMAL is WAL's recommended level: a commit survives
