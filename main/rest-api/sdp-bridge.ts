@@ -24,33 +24,133 @@ export interface ParsedOffer {
   tracks: OfferedTrack[];
 }
 
+/** More m-sections than one publisher sends (camera, microphone, a screen or two): refused, so one request stays cheap. */
+export const MAX_MEDIA_SECTIONS = 16;
+
+const invalid = (message: string) => new HostError('invalid_sdp', message);
+
 function parse(sdp: string): SessionDescription {
   if (typeof sdp !== 'string' || !sdp.startsWith('v=0'))
-    throw new HostError('invalid_sdp', 'not an SDP (it must start with v=0)');
-  const session = sdpTransform.parse(sdp);
-  if (!session.media?.length) throw new HostError('invalid_sdp', 'the SDP has no media sections');
+    throw invalid('not an SDP (it must start with v=0)');
+  let session: SessionDescription;
+  try {
+    session = sdpTransform.parse(sdp);
+  } catch {
+    throw invalid('the SDP could not be parsed');
+  }
+  if (!session.media?.length) throw invalid('the SDP has no media sections');
+  if (session.media.length > MAX_MEDIA_SECTIONS)
+    throw invalid(`the SDP has more than ${MAX_MEDIA_SECTIONS} media sections`);
+  checkShape(sdp, session);
   return session;
 }
+
+/** RFC 5888 identification-tag: a token; short, as it travels in every RTP packet's MID extension. */
+const MID = /^[!#$%&'*+\-.^_`{|}~0-9A-Za-z]{1,32}$/;
+const isSsrc = (n: number) => Number.isInteger(n) && n > 0 && n <= 0xffffffff;
+
+/**
+ * What mediasoup would otherwise refuse half-way through a request (after
+ * transports and producers exist) or take ambiguously: every m-line well
+ * formed with exactly one a=mid, MIDs unique in the session, SSRCs valid and
+ * each owned by one m-section, no SSRC twice in a group, no RID twice.
+ */
+function checkShape(sdp: string, session: SessionDescription): void {
+  // sdp-transform keeps the last of repeated single-valued lines: count a=mid in the text.
+  const midLines = sdp
+    .split(/\r?\n/)
+    .reduce<number[]>(
+      (counts, line) =>
+        line.startsWith('m=')
+          ? [...counts, 0]
+          : line.startsWith('a=mid:') && counts.length
+            ? [...counts.slice(0, -1), counts.at(-1)! + 1]
+            : counts,
+      [],
+    );
+  const mids = new Set<string>();
+  const ssrcOwner = new Map<number, number>();
+  session.media.forEach((media, index) => {
+    const where = `m-section ${index + 1}`;
+    if (typeof media.type !== 'string' || typeof media.port !== 'number' || !media.protocol)
+      throw invalid(`${where}: the m= line is malformed`);
+    if ((midLines[index] ?? 0) > 1) throw invalid(`${where} has more than one a=mid`);
+    if (media.mid !== undefined) {
+      const mid = String(media.mid);
+      if (!MID.test(mid)) throw invalid(`${where}: a=mid must be 1 to 32 token characters`);
+      if (mids.has(mid)) throw invalid(`a=mid:${mid} is used by more than one m-section`);
+      mids.add(mid);
+    }
+
+    const own = new Set<number>();
+    const attributes = new Set<string>();
+    for (const { id, attribute } of media.ssrcs ?? []) {
+      const ssrc = Number(id);
+      if (!isSsrc(ssrc)) throw invalid(`${where}: a=ssrc:${id} is not a valid SSRC`);
+      if (attributes.has(`${ssrc} ${attribute}`))
+        throw invalid(`${where}: a=ssrc:${ssrc} ${attribute} is given twice`);
+      attributes.add(`${ssrc} ${attribute}`);
+      own.add(ssrc);
+    }
+    const grouped = new Map<string, Set<number>>();
+    for (const group of media.ssrcGroups ?? []) {
+      const members = group.ssrcs.trim().split(/\s+/).map(Number);
+      const inSemantics = grouped.get(group.semantics) ?? new Set<number>();
+      grouped.set(group.semantics, inSemantics);
+      for (const ssrc of members) {
+        if (!isSsrc(ssrc))
+          throw invalid(`${where}: a=ssrc-group:${group.semantics} has an invalid SSRC`);
+        if (inSemantics.has(ssrc))
+          throw invalid(`${where}: SSRC ${ssrc} appears twice in a=ssrc-group:${group.semantics}`);
+        inSemantics.add(ssrc);
+        own.add(ssrc);
+      }
+    }
+    for (const ssrc of own) {
+      const owner = ssrcOwner.get(ssrc);
+      if (owner !== undefined)
+        throw invalid(`SSRC ${ssrc} is used by m-sections ${owner + 1} and ${index + 1}`);
+      ssrcOwner.set(ssrc, index);
+    }
+
+    const rids = new Set<string>();
+    for (const { id } of media.rids ?? []) {
+      if (rids.has(String(id))) throw invalid(`${where}: a=rid:${id} is given twice`);
+      rids.add(String(id));
+    }
+  });
+}
+
+const DTLS_ALGORITHMS = new Set(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']);
+const FINGERPRINT = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/;
 
 /**
  * The remote side's DTLS parameters. `setup` says who starts the handshake:
  * a peer that is `active` is the DTLS client, so mediasoup must be the server.
+ * An offerer must say actpass and an answerer active or passive (RFC 5763), which
+ * also tells an answer sent as an offer (and the reverse) apart.
  */
 function remoteDtlsParameters(
   session: SessionDescription,
-  roleWhenActpass: types.DtlsRole,
+  side: 'offer' | 'answer',
 ): types.DtlsParameters {
   const media = session.media.find((m) => m.port !== 0) ?? session.media[0]!;
   const fingerprint = media.fingerprint ?? session.fingerprint;
-  if (!fingerprint) throw new HostError('invalid_sdp', 'the SDP has no DTLS fingerprint');
-  const setup = media.setup ?? session.setup ?? 'actpass';
-  const role: types.DtlsRole =
-    setup === 'active' ? 'client' : setup === 'passive' ? 'server' : roleWhenActpass;
+  if (!fingerprint) throw invalid('the SDP has no DTLS fingerprint');
+  const algorithm = String(fingerprint.type ?? '').toLowerCase();
+  if (!DTLS_ALGORITHMS.has(algorithm))
+    throw invalid(`unsupported DTLS fingerprint algorithm ${fingerprint.type}`);
+  if (!FINGERPRINT.test(fingerprint.hash))
+    throw invalid('the DTLS fingerprint is not hex bytes separated by colons');
+  const setup = media.setup ?? session.setup ?? (side === 'offer' ? 'actpass' : 'active');
+  if (side === 'offer' && setup !== 'actpass')
+    throw invalid(`an offer must have a=setup:actpass, not ${setup}: is this an answer?`);
+  if (side === 'answer' && setup !== 'active' && setup !== 'passive')
+    throw invalid(`an answer must have a=setup:active or passive, not ${setup}: is this an offer?`);
   return {
-    role,
-    fingerprints: [
-      { algorithm: fingerprint.type as types.FingerprintAlgorithm, value: fingerprint.hash },
-    ],
+    // A publisher that offers actpass gets mediasoup as DTLS server: the browser then starts the handshake.
+    role: setup === 'passive' ? 'server' : 'client',
+    fingerprints: [{ algorithm: algorithm as types.FingerprintAlgorithm, value: fingerprint.hash }],
   };
 }
 
@@ -115,11 +215,17 @@ function simulcastEncodings(media: MediaSection): types.RtpEncodingParameters[] 
   if (!media.simulcast || !media.rids?.length) return undefined;
   const list = media.simulcast.dir1 === 'send' ? media.simulcast.list1 : media.simulcast.list2;
   if (!list) return undefined;
-  return sdpTransform
+  const declared = new Set(media.rids.map((rid) => String(rid.id)));
+  const streams = sdpTransform
     .parseSimulcastStreamList(list)
     .map((alternatives) => alternatives[0]!)
     .filter((stream) => !stream.paused)
-    .map((stream) => ({ rid: String(stream.scid) }));
+    .map((stream) => String(stream.scid));
+  for (const [index, rid] of streams.entries()) {
+    if (!declared.has(rid)) throw invalid(`a=simulcast names RID ${rid} without an a=rid line`);
+    if (streams.indexOf(rid) !== index) throw invalid(`a=simulcast names RID ${rid} twice`);
+  }
+  return streams.map((rid) => ({ rid }));
 }
 
 /** Plain SSRCs: the primary one, with its RTX from an FID group. */
@@ -152,13 +258,21 @@ export function parseOffer(sdp: string, caps: types.RtpCapabilities): ParsedOffe
   }
   if (tracks.length === 0)
     throw new HostError('invalid_sdp', 'the offer sends no audio or video the host can route');
-  // A publisher that offers actpass gets mediasoup as DTLS server: the browser then starts the handshake.
-  return { session, dtlsParameters: remoteDtlsParameters(session, 'client'), tracks };
+  return { session, dtlsParameters: remoteDtlsParameters(session, 'offer'), tracks };
 }
 
-/** The remote DTLS parameters from a subscriber's answer to our offer. */
-export function parseAnswer(sdp: string): types.DtlsParameters {
-  return remoteDtlsParameters(parse(sdp), 'client');
+/** A subscriber's answer to our offer: its DTLS parameters and the MIDs it answers. */
+export function parseAnswer(sdp: string): {
+  dtlsParameters: types.DtlsParameters;
+  mids: Set<string>;
+} {
+  const session = parse(sdp);
+  return {
+    dtlsParameters: remoteDtlsParameters(session, 'answer'),
+    mids: new Set(
+      session.media.flatMap((media) => (media.mid === undefined ? [] : [String(media.mid)])),
+    ),
+  };
 }
 
 interface TransportSide {
@@ -296,7 +410,12 @@ export function buildAnswer(
   return sdpTransform.write(answer);
 }
 
-/** Our offer to a subscriber: one send-only m-section per consumer, mediasoup's SSRCs announced. */
+/**
+ * Our offer to a subscriber: one send-only m-section per consumer, mediasoup's
+ * SSRCs announced. A closed consumer keeps its place as an inactive m-section
+ * (still bundled, so the connection's ICE and DTLS stay as they are): a
+ * renegotiation never drops an m-line the subscriber has.
+ */
 export function buildConsumerOffer(
   transport: TransportSide,
   consumers: types.Consumer[],
@@ -308,6 +427,18 @@ export function buildConsumerOffer(
   );
   for (const consumer of consumers) {
     const { rtpParameters } = consumer;
+    if (consumer.closed) {
+      offer.media.push({
+        type: consumer.kind,
+        port: 7,
+        protocol: 'UDP/TLS/RTP/SAVPF',
+        ...rtpLines(consumer.kind, rtpParameters),
+        ...transportLines(transport, 'actpass'),
+        mid: rtpParameters.mid,
+        direction: 'inactive',
+      } as MediaSection);
+      continue;
+    }
     const encoding = rtpParameters.encodings?.[0];
     const cname = rtpParameters.rtcp?.cname ?? streamId;
     const ssrcs = encoding?.ssrc
