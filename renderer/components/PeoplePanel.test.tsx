@@ -34,6 +34,7 @@ test('lists the room with mute state and the hub by presence', () => {
       peerId: 'p1',
       userId: 'u1',
       fullname: 'Ben',
+      reconnecting: false,
       tracks: {
         m: {
           producerId: 'm',

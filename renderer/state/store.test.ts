@@ -10,6 +10,7 @@ const peer = (peerId: string, tracks: RemotePeer['tracks'] = {}): RemotePeer => 
   peerId,
   userId: `user-${peerId}`,
   fullname: `Person ${peerId}`,
+  reconnecting: false,
   tracks,
 });
 const track = (producerId: string, paused = false) => ({
@@ -53,4 +54,18 @@ test('removing a track leaves the peer; presence updates one member', () => {
   store.getState().setMembers([member, { ...member, id: 'u2' }] as never);
   store.getState().setMemberStatus('u2', '2');
   expect(store.getState().presence.members.map((m) => m.online)).toEqual(['1', '2']);
+});
+
+test('a lost connection keeps the people and their pin but forgets consumed tracks', () => {
+  store.getState().setPeers([peer('a', { p1: track('p1') })]);
+  store.getState().updateTrack('a', 'p1', { consumerId: 'c1' });
+  store.getState().pin('a');
+  store.getState().setActiveSpeaker('a');
+  store.getState().detachTracks();
+  const { room } = store.getState();
+  expect(room.peers.a!.tracks.p1).toMatchObject({ consumerId: null, track: null });
+  expect(room).toMatchObject({ pinnedPeerId: 'a', activeSpeakerId: null });
+  // After the rejoin the same producers are consumed again: nothing stale blocks it.
+  store.getState().setPeers([peer('a', { p1: track('p1') })]);
+  expect(store.getState().room.peers.a!.tracks.p1!.consumerId).toBeNull();
 });

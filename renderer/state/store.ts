@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
+import type { EndReason } from '../meeting/reconnector';
 
 /*
  * The client's state, one zustand store in slices by concern. Components read
@@ -10,11 +11,18 @@ import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
  * session      where we are in the flow and how the connection is doing
  *   phase        'home' → 'prejoin' → 'joining' → 'in-room' → 'left'
  *   connection   'connecting' | 'connected' | 'reconnecting' | 'failed'
+ *                (what the UI shows; the reconnect machine in
+ *                meeting/reconnector.ts decides, the connection mirrors it here)
+ *   nextAttemptAt  while reconnecting: when the next rejoin attempt starts
+ *                (ms since the epoch), null while one runs
+ *   ended        why the meeting ended for us without our asking (phase 'left'):
+ *                'host_ended' | 'room_deleted' | 'replaced' | 'refused'; null when we left
  *   error        what went wrong, in words for people (null when fine)
  *   target       the host and hub we join: origin, hubId, invite, fingerprint
  *   self         our user and peer ids once known
  * room         the other people in the room
- *   peers        by peer id: name, user id, and their tracks by producer id
+ *   peers        by peer id: name, user id, whether the host holds their place
+ *                while they reconnect, and their tracks by producer id
  *                (kind, source, paused, and the MediaStreamTrack once consumed)
  *   activeSpeakerId, pinnedPeerId
  * localMedia   what we send: microphone and camera on/off, screen sharing,
@@ -49,6 +57,8 @@ export interface RemotePeer {
   peerId: string;
   userId: string;
   fullname: string;
+  /** The host keeps this peer's place while its connection is gone. */
+  reconnecting: boolean;
   tracks: Record<string, RemoteTrack>;
 }
 
@@ -56,6 +66,8 @@ export interface SessionSlice {
   session: {
     phase: Phase;
     connection: Connection;
+    nextAttemptAt: number | null;
+    ended: EndReason | null;
     error: string | null;
     target: JoinTarget | null;
     self: { userId: string; peerId: string; roomId: string } | null;
@@ -73,6 +85,8 @@ export interface RoomSlice {
   updateTrack(peerId: string, producerId: string, patch: Partial<RemoteTrack>): void;
   removeTrack(peerId: string, producerId: string): void;
   removePeer(peerId: string): void;
+  /** The connection is gone: keep the people (their tiles stay) but forget every consumed track. */
+  detachTracks(): void;
   setActiveSpeaker(peerId: string | null): void;
   pin(peerId: string | null): void;
   clearRoom(): void;
@@ -120,7 +134,15 @@ export type MeetingState = SessionSlice &
 type Slice<T> = StateCreator<MeetingState, [], [], T>;
 
 const sessionSlice: Slice<SessionSlice> = (set) => ({
-  session: { phase: 'home', connection: 'connecting', error: null, target: null, self: null },
+  session: {
+    phase: 'home',
+    connection: 'connecting',
+    nextAttemptAt: null,
+    ended: null,
+    error: null,
+    target: null,
+    self: null,
+  },
   setSession: (patch) => set((s) => ({ session: { ...s.session, ...patch } })),
 });
 
@@ -167,6 +189,17 @@ const roomSlice: Slice<RoomSlice> = (set) => ({
           pinnedPeerId: s.room.pinnedPeerId === peerId ? null : s.room.pinnedPeerId,
         },
       };
+    }),
+  detachTracks: () =>
+    set((s) => {
+      const peers: Record<string, RemotePeer> = {};
+      for (const peer of Object.values(s.room.peers)) {
+        const tracks: Record<string, RemoteTrack> = {};
+        for (const track of Object.values(peer.tracks))
+          tracks[track.producerId] = { ...track, consumerId: null, track: null };
+        peers[peer.peerId] = { ...peer, tracks };
+      }
+      return { room: { ...s.room, peers, activeSpeakerId: null } };
     }),
   setActiveSpeaker: (peerId) => set((s) => ({ room: { ...s.room, activeSpeakerId: peerId } })),
   pin: (peerId) => set((s) => ({ room: { ...s.room, pinnedPeerId: peerId } })),

@@ -1,0 +1,295 @@
+import { Device, type types } from 'mediasoup-client';
+import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
+import { ServiceClient } from '../../shared/client/service-client';
+import type { RoomClosedReason } from '../../shared/protocol/messages';
+import type { JoinTarget, MeetingStore } from '../state/store';
+import { describeJoinError, isFatalRejoinError } from './errors';
+import { enterHub } from './hub-access';
+import { restartIce, wireTransport, type Link } from './link';
+import type { Publisher } from './publisher';
+import {
+  Reconnector,
+  systemClock,
+  type Clock,
+  type ReconnectOptions,
+  type ReconnectView,
+} from './reconnector';
+import type { Subscriber } from './subscriber';
+
+export interface ConnectionOptions {
+  clock?: Clock;
+  reconnect?: Partial<ReconnectOptions>;
+  /** WebSocket requests and the socket's hello. */
+  requestTimeoutMs?: number;
+  /** Service calls (fetch), which otherwise hang as long as TCP does when the network is gone. */
+  fetchTimeoutMs?: number;
+}
+
+/** The join attempt was abandoned (left, torn down for the next attempt, or the host closed the room). */
+class JoinAbandonedError extends Error {}
+
+/**
+ * The connection to the host: walks the join flow (credential → socket →
+ * room.get → yp.bind_socket → request-access → transports → publish →
+ * peer-enter), and owns the reconnect machine, which it feeds with what
+ * happens (socket closed, room closed, ICE state, request timeouts) and whose
+ * decisions it carries out: restart ICE, tear down, walk the flow again. The
+ * machine's state is mirrored into the store for the banner and screens.
+ */
+export class Connection {
+  readonly machine: Reconnector;
+  private link: Link | undefined;
+  private socket: MessageSocket | undefined;
+  /** Bumped by every teardown: an attempt that sees another value was abandoned. */
+  private generation = 0;
+  private abort = new AbortController();
+  private target: JoinTarget | undefined;
+  private fullname = '';
+  private leaving = false;
+  /** Bumped by every join(): a join that sees another value was superseded. */
+  private joinRun = 0;
+  /** What the host said when it closed the room during the first join. */
+  private closedDuringJoin: string | undefined;
+  /** Why the last rejoin attempt failed, for the words on the ended screen. */
+  private lastError: unknown;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly store: MeetingStore,
+    private readonly publisher: Publisher,
+    private readonly subscriber: Subscriber,
+    private readonly storage: Storage = localStorage,
+    private readonly options: ConnectionOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.machine = new Reconnector(
+      {
+        rejoin: () =>
+          this.open().catch((error: unknown) => {
+            this.lastError = error;
+            throw error;
+          }),
+        resume: (transportId) =>
+          this.link ? restartIce(this.link, transportId) : Promise.reject(new Error('no link')),
+        teardown: () => this.teardown(),
+        isFatal: isFatalRejoinError,
+        changed: (view) => this.show(view),
+      },
+      options.reconnect,
+      this.clock,
+    );
+    // The network is back: no need to sit out the rest of the wait.
+    globalThis.addEventListener?.('online', () => {
+      if (this.machine.current.state === 'waiting') this.machine.retryNow();
+    });
+  }
+
+  private get state() {
+    return this.store.getState();
+  }
+
+  /** The first join, from the pre-join screen: a failure goes back there with words for it. */
+  async join(target: JoinTarget, fullname: string): Promise<void> {
+    this.machine.stop();
+    const joinRun = ++this.joinRun;
+    this.leaving = false;
+    this.closedDuringJoin = undefined;
+    this.target = target;
+    this.fullname = fullname;
+    this.state.setSession({
+      phase: 'joining',
+      connection: 'connecting',
+      error: null,
+      ended: null,
+      nextAttemptAt: null,
+      target,
+    });
+    try {
+      await this.open();
+    } catch (error) {
+      if (this.leaving || joinRun !== this.joinRun) return;
+      this.teardown();
+      this.state.setSession({
+        phase: 'prejoin',
+        connection: 'failed',
+        error:
+          error instanceof JoinAbandonedError && this.closedDuringJoin !== undefined
+            ? `The host closed the meeting while you were joining: ${this.closedDuringJoin}`
+            : describeJoinError(error, target),
+      });
+      return;
+    }
+    this.state.setSession({ phase: 'in-room', connection: 'connected' });
+    this.machine.connected();
+    // Lost in the instant between the last step and here: the machine takes it from now.
+    if (this.socket?.closed) this.machine.socketClosed();
+  }
+
+  /** "Retry now" while reconnecting; after the meeting ended for us, join again from here. */
+  async retry(): Promise<void> {
+    if (this.machine.current.state !== 'ended') return this.machine.retryNow();
+    if (!this.target) return;
+    try {
+      await this.publisher.reopen();
+    } catch {
+      // The pre-join screen opens the devices and says what is wrong with them.
+      this.state.setSession({ phase: 'prejoin', ended: null, error: null });
+      return;
+    }
+    await this.join(this.target, this.fullname);
+  }
+
+  async leave(): Promise<void> {
+    this.leaving = true;
+    this.machine.stop();
+    const link = this.link;
+    if (link) {
+      // Say goodbye if the host is there; do not keep the person waiting if it is not.
+      await Promise.race([
+        link.request('upstream-leave', {}).catch(() => undefined),
+        new Promise((resolve) => this.clock.setTimeout(() => resolve(undefined), 2000)),
+      ]);
+    }
+    this.teardown();
+    this.publisher.release();
+    this.subscriber.clear();
+    this.state.setSession({ phase: 'left', self: null, ended: null, nextAttemptAt: null });
+  }
+
+  /** One walk of the join flow on a fresh link; rejects when any step fails or the attempt is abandoned. */
+  private async open(): Promise<void> {
+    this.teardown();
+    const generation = this.generation;
+    const { signal } = this.abort;
+    const live = <T>(value: T): T => {
+      if (generation !== this.generation) throw new JoinAbandonedError('abandoned');
+      return value;
+    };
+    const target = this.target!;
+    const fetchTimeoutMs = this.options.fetchTimeoutMs ?? 10_000;
+    const services = new ServiceClient(target.origin, (input, init) =>
+      fetch(input, {
+        ...init,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(fetchTimeoutMs)]),
+      }),
+    );
+    const socket = await MessageSocket.connect(
+      new URL('/-/ws', target.origin.replace(/^http/, 'ws')),
+      'meeting',
+      { requestTimeoutMs: this.options.requestTimeoutMs, connectTimeoutMs: fetchTimeoutMs },
+    );
+    if (generation !== this.generation) socket.close();
+    live(socket);
+    this.socket = socket;
+    socket.onClose(() => {
+      if (this.socket === socket) this.machine.socketClosed();
+    });
+    socket.on('downstream-room-closed', ({ reason, message }) => {
+      if (this.socket === socket) this.roomClosed(reason, message);
+    });
+    this.subscriber.listen(socket);
+
+    const { credential, room, deviceId } = live(
+      await enterHub(target, services, socket.socketId, this.fullname, this.storage),
+    );
+    socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
+    const request = this.requester(socket);
+
+    // A rejoin within the host's grace period gets the same peer id back: the others keep our tile.
+    const granted = live(await request('upstream-request-access', { deviceId }));
+    this.state.setSession({
+      self: { userId: credential.userId, peerId: granted.peer_id, roomId: room.room_id },
+    });
+    const device = new Device();
+    await device.load({
+      routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,
+    });
+    live(device);
+    const watch = (transport: types.Transport) =>
+      wireTransport(transport, request, (state) => {
+        if (generation === this.generation) this.machine.transportState(transport.id, state);
+      });
+    const link: Link = {
+      services,
+      socket,
+      deviceId,
+      device,
+      sendTransport: watch(device.createSendTransport(granted.sendTransport as never)),
+      recvTransport: watch(device.createRecvTransport(granted.recvTransport as never)),
+      request,
+    };
+    this.link = link;
+    this.publisher.attach(link);
+    live(await this.publisher.publishAll());
+    live(
+      await request('upstream-peer-enter', {
+        outbound_id: link.sendTransport.id,
+        rtpCapabilities: device.rtpCapabilities,
+      }),
+    );
+    this.subscriber.attach(link, granted.peers);
+    void this.subscriber.refreshMembers();
+  }
+
+  /** socket.request, telling the machine when the host stops answering on the current socket. */
+  private requester(socket: MessageSocket): Link['request'] {
+    return (name, payload) =>
+      socket.request(name, payload).catch((error: unknown) => {
+        if (error instanceof RequestTimeoutError && this.socket === socket)
+          this.machine.requestTimedOut();
+        throw error;
+      });
+  }
+
+  private roomClosed(reason: RoomClosedReason, message: string): void {
+    if (this.machine.current.state !== 'idle') return this.machine.roomClosed(reason);
+    // During the first join there is nothing to repair yet: the join fails and says why.
+    this.closedDuringJoin = message || reason;
+    this.teardown();
+  }
+
+  /** Closes the link and whatever an attempt in flight built so far; local tracks stay. */
+  private teardown(): void {
+    this.generation++;
+    this.abort.abort();
+    this.abort = new AbortController();
+    const { link, socket } = this;
+    this.link = this.socket = undefined;
+    this.publisher.detach();
+    this.subscriber.detach();
+    link?.sendTransport.close();
+    link?.recvTransport.close();
+    socket?.close();
+  }
+
+  /** The machine's view, as the store shows it. */
+  private show(view: ReconnectView): void {
+    switch (view.state) {
+      case 'connected':
+        return this.state.setSession({ connection: 'connected', nextAttemptAt: null });
+      case 'resuming':
+      case 'rejoining':
+        return this.state.setSession({ connection: 'reconnecting', nextAttemptAt: null });
+      case 'waiting':
+        return this.state.setSession({
+          connection: 'reconnecting',
+          nextAttemptAt: view.nextAttemptAt,
+        });
+      case 'ended': {
+        const target = this.target;
+        this.publisher.release();
+        this.subscriber.clear();
+        return this.state.setSession({
+          phase: 'left',
+          ended: view.reason,
+          self: null,
+          nextAttemptAt: null,
+          error:
+            view.reason === 'refused' && target ? describeJoinError(this.lastError, target) : null,
+        });
+      }
+      case 'idle':
+        return;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { MessageRejectedError } from '../../shared/client/message-socket';
+import { ServiceCallError } from '../../shared/client/service-client';
+import type { JoinTarget } from '../state/store';
+
+/**
+ * Words for a person, from whatever failed while joining for the first time
+ * (the pre-join screen shows them). The certificate advice belongs here only:
+ * mid-meeting the certificate was accepted long ago, and the banner says
+ * "Reconnecting to the host…" instead.
+ */
+export function describeJoinError(error: unknown, target: JoinTarget): string {
+  if (error instanceof ServiceCallError) {
+    if (error.reason === 'forbidden')
+      return 'This invite link is not valid for this host. Ask for a new one.';
+    if (error.reason === 'not_found')
+      return 'The meeting in this invite link no longer exists on the host.';
+    if (error.reason === 'rate_limited' || error.reason === 'unavailable')
+      return 'The host is busy right now. Try again in a moment.';
+    return `The host refused to let you in: ${error.message}`;
+  }
+  if (error instanceof MessageRejectedError) {
+    if (error.reason === 'rate_limited' || error.reason === 'unavailable')
+      return 'The host is busy right now. Try again in a moment.';
+    return `The host refused to let you in: ${error.message}`;
+  }
+  const unreachable =
+    error instanceof TypeError ||
+    (error instanceof DOMException && error.name === 'TimeoutError') ||
+    (error instanceof Error && /WebSocket/.test(error.message));
+  if (unreachable) {
+    return target.origin.startsWith('https:')
+      ? `Cannot reach the host at ${target.origin}. Check that it is still hosting and on your network. ` +
+          'If this is your first visit, open the address in a browser tab and accept its certificate ' +
+          '(compare the fingerprint with the one the host shows).'
+      : `Cannot reach the host at ${target.origin}. Check that it is still hosting and on your network.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A rejoin failure that no retry can fix: the host says the invite (or our
+ * credential's hub) is not valid, or the hub no longer exists. Everything else
+ * (unreachable host, timeouts, 429 rate_limited, 503 unavailable, 5xx,
+ * WebSocket errors) is transient and retried with backoff.
+ */
+export function isFatalRejoinError(error: unknown): boolean {
+  return (
+    error instanceof ServiceCallError &&
+    (error.reason === 'forbidden' || error.reason === 'not_found')
+  );
+}

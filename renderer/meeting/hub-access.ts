@@ -1,0 +1,80 @@
+import { ServiceCallError, type ServiceClient } from '../../shared/client/service-client';
+import type { RoomData } from '../../shared/protocol/services';
+import {
+  credentialFor,
+  forgetCredential,
+  rememberJoin,
+  type Credential,
+} from '../state/preferences';
+import type { JoinTarget } from '../state/store';
+
+/** This browser's device id, made once and kept (the host tells a person's devices apart by it). */
+export function deviceIdOf(storage: Storage): string {
+  let id = storage.getItem('roundtable.device-id');
+  if (!id) {
+    id = crypto.randomUUID();
+    storage.setItem('roundtable.device-id', id);
+  }
+  return id;
+}
+
+async function credential(
+  target: JoinTarget,
+  services: ServiceClient,
+  fullname: string,
+  storage: Storage,
+): Promise<Credential> {
+  const known = credentialFor(target, storage);
+  if (known && known.fullname === fullname) return known;
+  const guest = await services.call('yp.create_guest', {
+    hub_id: target.hubId,
+    invite: target.invite,
+    fullname,
+    device_id: deviceIdOf(storage),
+  });
+  return { auth: guest.auth, userId: guest.user_id, fullname: guest.fullname };
+}
+
+/**
+ * The service-call half of a join: a credential (the stored one, or a new
+ * guest), room.get and yp.bind_socket for `socketId`. The same credential
+ * every time means a rejoin is the same person to the host, which lets it
+ * hand back the same peer.
+ */
+export async function enterHub(
+  target: JoinTarget,
+  services: ServiceClient,
+  socketId: string,
+  fullname: string,
+  storage: Storage,
+): Promise<{ credential: Credential; room: RoomData; deviceId: string }> {
+  const deviceId = deviceIdOf(storage);
+  let known = await credential(target, services, fullname, storage);
+  services.auth = known.auth;
+  const roomRequest = {
+    socket_id: socketId,
+    hub_id: target.hubId,
+    device_id: deviceId,
+    room_type: 'meeting',
+  } as const;
+  let room;
+  try {
+    room = await services.call('room.get', roomRequest);
+  } catch (error) {
+    // A host that lost its data (or a reset) no longer knows the stored credential: get a new one.
+    if (!(error instanceof ServiceCallError && error.reason === 'unauthenticated')) throw error;
+    forgetCredential(target, storage);
+    known = await credential(target, services, fullname, storage);
+    services.auth = known.auth;
+    room = await services.call('room.get', roomRequest);
+  }
+  await services.call('yp.bind_socket', {
+    socket_id: socketId,
+    hub_id: known.userId,
+    endpointAddress: room.endpointAddress,
+    endpointRoute: room.endpointRoute,
+    device_id: deviceId,
+  });
+  rememberJoin(target, known, storage);
+  return { credential: known, room, deviceId };
+}

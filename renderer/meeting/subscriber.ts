@@ -1,0 +1,240 @@
+import type { types } from 'mediasoup-client';
+import { consumerOptions } from '../../shared/client/consumer-options';
+import type { MessageSocket } from '../../shared/client/message-socket';
+import type { PeerInfo } from '../../shared/protocol/messages';
+import type { MeetingStore, RemotePeer } from '../state/store';
+import type { Link } from './link';
+
+/** The spatial layer for a tile of this width (CSS pixels, times the device pixel ratio). */
+export function layerForWidth(width: number): number {
+  if (width <= 320) return 0;
+  if (width <= 640) return 1;
+  return 2;
+}
+
+interface ConsumerEntry {
+  consumer: types.Consumer;
+  peerId: string;
+  paused: boolean;
+  layer: number | null;
+}
+
+export type VideoStats = Record<string, { framesDecoded: number; bytesReceived: number }>;
+
+/**
+ * What we receive: the room's peers list, a consumer per remote track on the
+ * current link's receive transport, the layer and pause state each video tile
+ * asks for, receive stats, and the hub's members with their presence.
+ */
+export class Subscriber {
+  private socket: MessageSocket | undefined;
+  private link: Link | undefined;
+  /** The newest peers-list pushed on the current socket, newer than the one in access-granted. */
+  private pushedPeers: PeerInfo[] | undefined;
+  private readonly consumers = new Map<string, ConsumerEntry>();
+  /** Peers whose streams are being requested, so a burst of peers-lists asks once. */
+  private readonly requesting = new Set<string>();
+
+  constructor(private readonly store: MeetingStore) {}
+
+  private get state() {
+    return this.store.getState();
+  }
+
+  /** Room events from this socket (only while it is the current one). */
+  listen(socket: MessageSocket): void {
+    this.socket = socket;
+    this.pushedPeers = undefined;
+    const current = () => this.socket === socket;
+    socket.on('downstream-peers-list', ({ peers }) => {
+      if (!current()) return;
+      this.pushedPeers = peers;
+      this.applyPeers(peers);
+    });
+    socket.on('downstream-peer-left', ({ peer_id }) => {
+      if (!current()) return;
+      for (const [id, entry] of this.consumers) if (entry.peerId === peer_id) this.dropConsumer(id);
+      this.state.removePeer(peer_id);
+    });
+    socket.on('downstream-producer-state', ({ peer_id, producer_id, paused }) => {
+      if (current()) this.state.updateTrack(peer_id, producer_id, { paused });
+    });
+    socket.on('downstream-producer-closed', ({ peer_id, producer_id }) => {
+      if (current()) this.state.removeTrack(peer_id, producer_id);
+    });
+    socket.on('downstream-consumer-closed', ({ consumer_id }) => {
+      if (current()) this.dropConsumer(consumer_id);
+    });
+    socket.on('downstream-active-speaker', ({ peer_id }) => {
+      if (current()) this.state.setActiveSpeaker(peer_id);
+    });
+    socket.on('downstream-presence', ({ user_id, online }) => {
+      if (!current()) return;
+      if (this.state.presence.members.some((member) => member.id === user_id))
+        this.state.setMemberStatus(user_id, online);
+      else void this.refreshMembers();
+    });
+  }
+
+  /** We are in the room on `link`: consume everyone in the newest peers list we know. */
+  attach(link: Link, peers: PeerInfo[]): void {
+    this.link = link;
+    this.applyPeers(this.pushedPeers ?? peers);
+  }
+
+  /** The link is gone: its transport closed our consumers; the people stay in view until the rejoin. */
+  detach(): void {
+    this.link = this.socket = this.pushedPeers = undefined;
+    this.consumers.clear();
+    this.requesting.clear();
+    this.state.detachTracks();
+  }
+
+  /** Leaving or ended: nobody is shown any more. */
+  clear(): void {
+    this.detach();
+    this.state.clearRoom();
+  }
+
+  /** Takes the room's peers list into the store and asks for streams we do not receive yet. */
+  private applyPeers(peers: PeerInfo[]): void {
+    const selfId = this.state.session.self?.peerId;
+    const others = peers.filter((peer) => peer.peer_id !== selfId);
+    this.state.setPeers(
+      others.map((peer): RemotePeer => ({
+        peerId: peer.peer_id,
+        userId: peer.user_id,
+        fullname: peer.fullname,
+        reconnecting: peer.reconnecting ?? false,
+        tracks: Object.fromEntries(
+          peer.producers.map((p) => [
+            p.producer_id,
+            {
+              producerId: p.producer_id,
+              kind: p.kind,
+              source: p.source,
+              paused: p.paused,
+              consumerId: null,
+              track: null,
+            },
+          ]),
+        ),
+      })),
+    );
+    if (!this.link) return;
+    for (const peer of others) {
+      const wanted = peer.producers.some(
+        (p) => !this.state.room.peers[peer.peer_id]?.tracks[p.producer_id]?.consumerId,
+      );
+      if (wanted) void this.consumePeer(peer.peer_id);
+    }
+  }
+
+  /** downstream-offer → downstream-response: consumers for the peer's new tracks, resumed once wired. */
+  private async consumePeer(peerId: string): Promise<void> {
+    const link = this.link;
+    if (!link || this.requesting.has(peerId)) return;
+    this.requesting.add(peerId);
+    try {
+      const response = await link.request('downstream-offer', { peer_id: peerId });
+      for (const info of response.consumers) {
+        if (this.link !== link) return;
+        const consumer = await link.recvTransport.consume(consumerOptions(info, peerId));
+        if (this.link !== link) return consumer.close();
+        this.consumers.set(consumer.id, { consumer, peerId, paused: true, layer: null });
+        this.state.updateTrack(peerId, info.producer_id, {
+          consumerId: consumer.id,
+          track: consumer.track,
+          paused: info.producerPaused,
+        });
+        // Audio plays at once; video resumes when its tile says it is visible (setVideoView).
+        if (consumer.kind === 'audio') await this.resumeConsumer(consumer.id);
+      }
+    } catch {
+      // The peer left meanwhile, or the link went: the next peers-list or the rejoin covers it.
+    } finally {
+      if (this.link === link) this.requesting.delete(peerId);
+    }
+  }
+
+  private async resumeConsumer(consumerId: string): Promise<void> {
+    const entry = this.consumers.get(consumerId);
+    if (!entry?.paused || !this.link) return;
+    entry.paused = false;
+    await this.link.request('upstream-consumer-resume', { consumer_id: consumerId });
+  }
+
+  /**
+   * A video tile reports whether it is on screen and how wide it is: hidden
+   * tiles pause their consumer, visible ones ask for the layer that fits.
+   */
+  async setVideoView(consumerId: string, view: { visible: boolean; width: number }): Promise<void> {
+    const entry = this.consumers.get(consumerId);
+    const link = this.link;
+    if (!entry || !link) return;
+    try {
+      if (!view.visible) {
+        if (!entry.paused) {
+          entry.paused = true;
+          await link.request('upstream-consumer-pause', { consumer_id: consumerId });
+        }
+        return;
+      }
+      const layer = layerForWidth(view.width);
+      if (layer !== entry.layer) {
+        entry.layer = layer;
+        await link.request('upstream-consumer-layers', {
+          consumer_id: consumerId,
+          spatialLayer: layer,
+        });
+      }
+      await this.resumeConsumer(consumerId);
+    } catch {
+      // The consumer went away meanwhile.
+    }
+  }
+
+  /** Frames decoded per remote video (by producer id), from the receive PeerConnection's stats: for the connection info view and tests. */
+  async videoStats(): Promise<VideoStats> {
+    const result: VideoStats = {};
+    for (const { consumer } of this.consumers.values()) {
+      if (consumer.kind !== 'video' || consumer.closed) continue;
+      const stats = await consumer.getStats().catch(() => undefined);
+      stats?.forEach((report: { type: string; framesDecoded?: number; bytesReceived?: number }) => {
+        if (report.type === 'inbound-rtp') {
+          result[consumer.producerId] = {
+            framesDecoded: report.framesDecoded ?? 0,
+            bytesReceived: report.bytesReceived ?? 0,
+          };
+        }
+      });
+    }
+    return result;
+  }
+
+  private dropConsumer(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    entry.consumer.close();
+    this.consumers.delete(consumerId);
+    this.state.removeTrack(entry.peerId, entry.consumer.producerId);
+  }
+
+  /** The hub's members with their presence, for the People panel. */
+  async refreshMembers(): Promise<void> {
+    const target = this.state.session.target;
+    const link = this.link;
+    if (!link || !target) return;
+    try {
+      const members = await link.services.call('hub.get_members_by_type', {
+        socket_id: link.socket.socketId,
+        device_id: link.deviceId,
+        hub_id: target.hubId,
+        type: 'all',
+      });
+      if (this.link === link) this.state.setMembers(members);
+    } catch {
+      // Presence is a nicety; the meeting goes on without it.
+    }
+  }
+}
