@@ -32,7 +32,9 @@ export function PeoplePanel({ selfName }: { selfName: string }) {
           return (
             <li key={peer.peerId} data-testid={`participant-${peer.userId}`}>
               <span>{peer.fullname}</span>
-              <span className="muted">{!mic || mic.paused ? 'muted' : ''}</span>
+              <span className="muted">
+                {peer.reconnecting ? 'reconnecting…' : !mic || mic.paused ? 'muted' : ''}
+              </span>
             </li>
           );
         })}

@@ -7,6 +7,7 @@ export function Tile({
   children,
   muted,
   speaking,
+  reconnecting = false,
   pinned,
   onPin,
   testId,
@@ -16,6 +17,8 @@ export function Tile({
   children: ReactNode | null;
   muted: boolean;
   speaking: boolean;
+  /** The host holds this person's place while their connection comes back. */
+  reconnecting?: boolean;
   pinned?: boolean;
   onPin?: () => void;
   testId: string;
@@ -30,9 +33,10 @@ export function Tile({
   return (
     <div className="cell">
       <figure
-        className={`tile${speaking ? ' speaking' : ''}${large ? ' large' : ''}`}
+        className={`tile${speaking ? ' speaking' : ''}${large ? ' large' : ''}${reconnecting ? ' reconnecting' : ''}`}
         data-testid={testId}
         data-muted={muted}
+        data-reconnecting={reconnecting}
       >
         {children ?? (
           <div className="avatar" aria-hidden="true">
@@ -46,6 +50,11 @@ export function Tile({
             </span>
           )}
           <span className="name">{name}</span>
+          {reconnecting && (
+            <span className="badge status-badge" aria-label={`${name} is reconnecting`} role="img">
+              Reconnecting…
+            </span>
+          )}
           {onPin && (
             <button
               type="button"

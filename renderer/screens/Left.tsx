@@ -1,20 +1,49 @@
+import { useMeetingClient } from '../meeting/context';
+import type { EndReason } from '../meeting/reconnector';
 import { useMeeting } from '../state/store';
 
+/** What the ended screen says, by why the meeting ended for us. */
+export const ENDED_TITLE: Record<EndReason, string> = {
+  host_ended: 'The host ended the meeting',
+  room_deleted: 'The meeting was ended',
+  replaced: 'You joined this meeting from another tab or device',
+  refused: 'The host no longer lets you in',
+};
+
+/** After leaving, or after the meeting ended for us on purpose (then it says why, and offers to rejoin here). */
 export function Left() {
+  const client = useMeetingClient();
   const setSession = useMeeting((s) => s.setSession);
+  const ended = useMeeting((s) => s.session.ended);
+  const error = useMeeting((s) => s.session.error);
   return (
     <main className="screen home">
       <section className="card">
-        <h2>You left the meeting</h2>
+        <h2>{ended ? ENDED_TITLE[ended] : 'You left the meeting'}</h2>
+        {ended === 'replaced' && (
+          <p className="muted">
+            The meeting goes on there. Rejoining here ends it in the other one.
+          </p>
+        )}
+        {ended && error && <p className="muted">{error}</p>}
         <div className="row">
+          {ended ? (
+            <button type="button" className="primary" onClick={() => void client.retry()}>
+              Rejoin here
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => setSession({ phase: 'prejoin', error: null })}
+            >
+              Rejoin
+            </button>
+          )}
           <button
             type="button"
-            className="primary"
-            onClick={() => setSession({ phase: 'prejoin', error: null })}
+            onClick={() => setSession({ phase: 'home', target: null, ended: null, error: null })}
           >
-            Rejoin
-          </button>
-          <button type="button" onClick={() => setSession({ phase: 'home', target: null })}>
             Home
           </button>
         </div>

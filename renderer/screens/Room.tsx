@@ -18,6 +18,7 @@ interface TileModel {
   name: string;
   video: ReactNode | null;
   muted: boolean;
+  reconnecting: boolean;
   screen: boolean;
 }
 
@@ -93,6 +94,7 @@ export function Room() {
       name: `${selfName} (you)`,
       video: camOn && camTrack ? <VideoView track={camTrack} mirrored label="Your camera" /> : null,
       muted: !micOn,
+      reconnecting: false,
       screen: false,
     },
     ...remotePeers.map((peer) => {
@@ -103,6 +105,7 @@ export function Room() {
         name: peer.fullname,
         video: remoteVideo(peer, trackOf(peer, 'camera'), `${peer.fullname}'s video`),
         muted: !mic || mic.paused,
+        reconnecting: peer.reconnecting,
         screen: false,
       };
     }),
@@ -116,6 +119,7 @@ export function Room() {
         name: `${peer.fullname}'s screen`,
         video: remoteVideo(peer, trackOf(peer, 'screen'), `${peer.fullname}'s screen`),
         muted: false,
+        reconnecting: false,
         screen: true,
       })),
     ...(sharing && screenTrack
@@ -126,6 +130,7 @@ export function Room() {
             name: 'Your screen',
             video: <VideoView track={screenTrack} label="Your screen" />,
             muted: false,
+            reconnecting: false,
             screen: true,
           },
         ]
@@ -148,6 +153,7 @@ export function Room() {
       testId={tile.screen ? `screen-${tile.peerId ?? 'self'}` : `tile-${tile.peerId ?? 'self'}`}
       name={tile.name}
       muted={tile.muted}
+      reconnecting={tile.reconnecting}
       speaking={tile.peerId !== null && tile.peerId === activeSpeakerId}
       pinned={tile.peerId !== null && tile.peerId === pinnedPeerId}
       onPin={

@@ -1,0 +1,61 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { beforeEach, expect, test, vi } from 'vitest';
+import { MeetingClientContext } from '../meeting/context';
+import type { MeetingClient } from '../meeting/meeting-client';
+import { useMeeting } from '../state/store';
+import { Left } from './Left';
+
+beforeEach(() => useMeeting.setState(useMeeting.getInitialState()));
+
+function renderLeft() {
+  const retry = vi.fn(async () => undefined);
+  render(
+    <MeetingClientContext value={{ retry } as unknown as MeetingClient}>
+      <Left />
+    </MeetingClientContext>,
+  );
+  return retry;
+}
+
+test.each([
+  ['host_ended', 'The host ended the meeting'],
+  ['room_deleted', 'The meeting was ended'],
+  ['replaced', 'You joined this meeting from another tab or device'],
+] as const)(
+  'ended by %s: says so, never "reconnecting", and rejoins here on request',
+  (ended, title) => {
+    useMeeting.getState().setSession({ phase: 'left', ended });
+    const retry = renderLeft();
+    expect(screen.getByRole('heading').textContent).toBe(title);
+    expect(document.body.textContent).not.toMatch(/reconnecting|certificate/i);
+    fireEvent.click(screen.getByRole('button', { name: 'Rejoin here' }));
+    expect(retry).toHaveBeenCalledOnce();
+  },
+);
+
+test('refused for good: the host\u2019s reason is shown', () => {
+  useMeeting.getState().setSession({
+    phase: 'left',
+    ended: 'refused',
+    error: 'This invite link is not valid for this host. Ask for a new one.',
+  });
+  renderLeft();
+  expect(screen.getByRole('heading').textContent).toBe('The host no longer lets you in');
+  expect(screen.getByText(/invite link is not valid/)).toBeTruthy();
+});
+
+test('after leaving on purpose: "You left", Rejoin goes back to the pre-join screen', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: null });
+  const retry = renderLeft();
+  expect(screen.getByRole('heading').textContent).toBe('You left the meeting');
+  fireEvent.click(screen.getByRole('button', { name: 'Rejoin' }));
+  expect(retry).not.toHaveBeenCalled();
+  expect(useMeeting.getState().session.phase).toBe('prejoin');
+});
+
+test('Home forgets how the last meeting ended', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: 'host_ended' });
+  renderLeft();
+  fireEvent.click(screen.getByRole('button', { name: 'Home' }));
+  expect(useMeeting.getState().session).toMatchObject({ phase: 'home', ended: null, target: null });
+});
