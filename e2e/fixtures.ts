@@ -37,7 +37,7 @@ export { expect };
 /** A person opening the invite link in `context` and joining as `name`. */
 export async function joinMeeting(
   context: BrowserContext,
-  host: TestHost,
+  host: Pick<TestHost, 'inviteUrl' | 'origin'>,
   name: string,
 ): Promise<Page> {
   const page = await context.newPage();

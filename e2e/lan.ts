@@ -1,21 +1,30 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { startHostProcess } from '../testing/host-process';
+
+/** One machine on the test LAN: a namespace linked to the host's by its own veth pair. */
+interface LanClient {
+  ns: string;
+  /** Its end of the link, which cut() takes down. */
+  device: string;
+  /** The host's address as this client reaches it. */
+  hostIp: string;
+}
 
 /**
- * A small LAN made of two network namespaces joined by a veth pair: the host
- * runs in one (at 10.77.N.1), browsers in the other (10.77.N.2). Only traffic
- * between our own namespaces, never the machine's real network.
+ * A small LAN made of network namespaces: the host runs in one, each client
+ * machine in another, linked to the host's by its own veth pair (client i:
+ * host at 10.(77+i).N.1, client at .2), so one client's link can be cut while
+ * the others stay. Only traffic between our own namespaces, never the
+ * machine's real network.
  */
 export class TestLan {
   readonly hostNs: string;
-  readonly clientNs: string;
-  readonly hostIp: string;
+  private readonly clients: LanClient[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'roundtable-lan-'));
   private hostProcess: ChildProcess | undefined;
-  private readonly clientEnd: string;
 
   /** Why this machine cannot make namespaces (not root, no iproute2), or undefined when it can. */
   static unavailableReason(): string | undefined {
@@ -28,49 +37,60 @@ export class TestLan {
     }
   }
 
-  constructor() {
+  constructor(clientMachines = 1) {
     const n = process.pid % 250;
     this.hostNs = `rt-host-${process.pid}`;
-    this.clientNs = `rt-lan-${process.pid}`;
-    this.hostIp = `10.77.${n}.1`;
-    const clientIp = `10.77.${n}.2`;
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
-    const hostEnd = `rth${n}`;
-    const clientEnd = (this.clientEnd = `rtl${n}`);
     ip('netns', 'add', this.hostNs);
-    ip('netns', 'add', this.clientNs);
-    ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', clientEnd);
-    ip('link', 'set', hostEnd, 'netns', this.hostNs);
-    ip('link', 'set', clientEnd, 'netns', this.clientNs);
-    for (const [ns, dev, addr] of [
-      [this.hostNs, hostEnd, this.hostIp],
-      [this.clientNs, clientEnd, clientIp],
-    ] as const) {
-      ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
-      ip('-n', ns, 'link', 'set', dev, 'up');
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
+    ip('-n', this.hostNs, 'link', 'set', 'lo', 'up');
+    for (let i = 0; i < clientMachines; i++) {
+      const client: LanClient = {
+        ns: `rt-lan${i}-${process.pid}`,
+        device: `rtl${i}x${n}`,
+        hostIp: `10.${77 + i}.${n}.1`,
+      };
+      const hostEnd = `rth${i}x${n}`;
+      ip('netns', 'add', client.ns);
+      ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', client.device);
+      ip('link', 'set', hostEnd, 'netns', this.hostNs);
+      ip('link', 'set', client.device, 'netns', client.ns);
+      for (const [ns, dev, addr] of [
+        [this.hostNs, hostEnd, client.hostIp],
+        [client.ns, client.device, `10.${77 + i}.${n}.2`],
+      ] as const) {
+        ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
+        ip('-n', ns, 'link', 'set', dev, 'up');
+      }
+      ip('-n', client.ns, 'link', 'set', 'lo', 'up');
+      this.clients.push(client);
     }
   }
 
-  /** Takes the client's link down until restore(): Wi-Fi gone for a while. */
-  cut(): void {
-    execFileSync('ip', ['-n', this.clientNs, 'link', 'set', this.clientEnd, 'down']);
+  /** The host's address as the first client machine reaches it (the invite link's). */
+  get hostIp(): string {
+    return this.clients[0]!.hostIp;
   }
 
-  restore(): void {
-    execFileSync('ip', ['-n', this.clientNs, 'link', 'set', this.clientEnd, 'up']);
+  /** The host's address as client machine `i` reaches it. */
+  hostIpFor(i: number): string {
+    return this.clients[i]!.hostIp;
+  }
+
+  /** Takes client machine `i`'s link down until restore(): Wi-Fi gone for a while. */
+  cut(i = 0): void {
+    const client = this.clients[i]!;
+    execFileSync('ip', ['-n', client.ns, 'link', 'set', client.device, 'down']);
+  }
+
+  restore(i = 0): void {
+    const client = this.clients[i]!;
+    execFileSync('ip', ['-n', client.ns, 'link', 'set', client.device, 'up']);
   }
 
   /** Starts `npm run host`'s program in the host namespace, on HTTPS, and resolves with its invite link. */
   async startHost(): Promise<{ inviteUrl: string; fingerprint: string }> {
-    const child = spawn(
-      'ip',
+    const host = await startHostProcess(
       [
-        'netns',
-        'exec',
-        this.hostNs,
-        process.execPath,
-        resolve('dist/main/host-cli.js'),
         '--port',
         '8443',
         '--data-dir',
@@ -80,26 +100,18 @@ export class TestLan {
         '--rtc-port',
         '40000',
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+      ['ip', 'netns', 'exec', this.hostNs],
     );
-    this.hostProcess = child;
-    let invite = '';
-    let fingerprint = '';
-    for await (const line of createInterface({ input: child.stdout! })) {
-      invite ||= /Invite link \(share it\):\s+(\S+)/.exec(line)?.[1] ?? '';
-      if (/^\s+([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(line)) fingerprint = line.trim();
-      if (line.startsWith('Media ports')) break;
-    }
-    if (!invite) throw new Error('the host did not print an invite link');
-    return { inviteUrl: invite, fingerprint };
+    this.hostProcess = host.child;
+    return host;
   }
 
-  /** An executable that starts Debian's Chromium inside the client namespace. */
-  chromiumInLan(): string {
-    const wrapper = join(this.dir, 'chromium-in-lan');
+  /** An executable that starts Debian's Chromium inside client machine `i`'s namespace. */
+  chromiumInLan(i = 0): string {
+    const wrapper = join(this.dir, `chromium-in-lan-${i}`);
     writeFileSync(
       wrapper,
-      `#!/bin/sh\nexec ip netns exec ${this.clientNs} /usr/bin/chromium "$@"\n`,
+      `#!/bin/sh\nexec ip netns exec ${this.clients[i]!.ns} /usr/bin/chromium "$@"\n`,
     );
     chmodSync(wrapper, 0o755);
     return wrapper;
@@ -107,7 +119,7 @@ export class TestLan {
 
   dispose(): void {
     this.hostProcess?.kill('SIGTERM');
-    for (const ns of [this.hostNs, this.clientNs]) {
+    for (const ns of [this.hostNs, ...this.clients.map((client) => client.ns)]) {
       try {
         execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
       } catch {

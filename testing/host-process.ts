@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface HostProcess {
+  child: ChildProcess;
+  /** The invite link the host printed. */
+  inviteUrl: string;
+  /** The certificate fingerprint it printed (empty with --insecure-http). */
+  fingerprint: string;
+  /** Resolves with the exit code (or the signal's name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/**
+ * `npm run host`'s program (dist/main/host-cli.js, built by `npm run build`)
+ * as its own process, as people run it, so a test can kill it outright or
+ * stop it on purpose. `prefix` runs it inside something, e.g.
+ * `['ip', 'netns', 'exec', ns]`. Resolves once it printed its addresses.
+ */
+export async function startHostProcess(
+  args: string[],
+  prefix: string[] = [],
+): Promise<HostProcess> {
+  const command = [...prefix, process.execPath, resolve('dist/main/host-cli.js'), ...args];
+  const child = spawn(command[0]!, command.slice(1), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const exited = new Promise<number | string>((done) =>
+    child.on('exit', (code, signal) => done(code ?? signal ?? -1)),
+  );
+  let inviteUrl = '';
+  let fingerprint = '';
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    inviteUrl ||= /Invite link \(share it\):\s+(\S+)/.exec(line)?.[1] ?? '';
+    if (/^\s+([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(line)) fingerprint = line.trim();
+    if (line.startsWith('Media ports')) break;
+  }
+  // Keep reading so the host never blocks on a full pipe.
+  child.stdout!.resume();
+  if (!inviteUrl) throw new Error(`the host did not start (exit ${String(await exited)})`);
+  return { child, inviteUrl, fingerprint, exited };
+}
