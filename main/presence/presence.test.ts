@@ -149,3 +149,18 @@ test('a publisher that throws does not break the socket path either', () => {
   expect(stored(ana.id)).toBe('1');
   throwing.close();
 });
+
+test('once the host has closed its database, retries stop instead of failing forever', () => {
+  vi.useFakeTimers();
+  const ana = store.createGuest(hub.id, 'Ana', 'd', 7).user;
+  other.exec('BEGIN EXCLUSIVE');
+  other.exec(`INSERT INTO settings (key, value) VALUES ('locker', 'x')`);
+  presence.socketBound(ana.id);
+  expect(vi.getTimerCount()).toBe(1);
+  other.exec('ROLLBACK');
+  db.close();
+  vi.advanceTimersByTime(10_000);
+  expect(vi.getTimerCount()).toBe(0);
+  expect(warnings).toHaveLength(1);
+  db = openDatabase(join(dir, 'roundtable.db'));
+});

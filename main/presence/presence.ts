@@ -148,6 +148,8 @@ export class Presence {
   }
 
   private persist(entries: StatusEntries): void {
+    // The host closed its database (it is shutting down): stop, never retry forever.
+    if (!this.store.isOpen) return this.writer.close();
     if (!this.resetOwed) return this.store.setOnlineStatuses(entries);
     // Everyone offline, then whoever is connected now (pending or not).
     this.store.resetOnlineStatusesTo(this.current);

@@ -85,9 +85,11 @@ export class StatusWriter {
     try {
       this.sink(entries);
     } catch (error) {
-      this.failed(error);
+      if (!this.closed) this.failed(error);
       return false;
     }
+    // The sink may close the writer (storage is gone for good): then nothing was stored.
+    if (this.closed) return this.pending.size === 0;
     this.owed = false;
     for (const [userId, status] of entries)
       if (this.pending.get(userId) === status) this.pending.delete(userId);

@@ -57,6 +57,11 @@ interface MemberRow {
 export class HubStore {
   constructor(private readonly db: DatabaseSync) {}
 
+  /** False once the host has closed the database: nothing more will be stored. */
+  get isOpen(): boolean {
+    return this.db.isOpen;
+  }
+
   /** The host's own hub, created on first run: everyone invited joins it. */
   defaultHub(): Hub {
     const existing = this.getSetting('default_hub_id');
