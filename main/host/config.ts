@@ -2,7 +2,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MembershipTimings } from '../signaling/membership';
-import type { SignUpLimits } from '../signaling/services';
+import { GUEST_SIGN_UP_LIMITS, type SignUpLimits } from '../signaling/sign-up-limiter';
 import type { SocketLimits } from '../signaling/socket-guard';
 
 export interface HostConfig {
@@ -39,7 +39,7 @@ export interface HostConfig {
    * page elsewhere (any site a participant has open) is refused.
    */
   extraOrigins?: string[];
-  /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (services.ts) unless given. */
+  /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (sign-up-limiter.ts) unless given. */
   guestSignUps?: SignUpLimits;
 }
 
@@ -62,6 +62,8 @@ const HELP = `Usage: npm run host -- [options]
   --rtc-port <n>        first media port, UDP and TCP, one per worker (ROUNDTABLE_RTC_PORT, default ${DEFAULT_RTC_PORT})
   --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
                         The REST API token comes from ROUNDTABLE_API_TOKEN, else the data directory.
+                        ROUNDTABLE_SIGNUPS_PER_MINUTE raises the guest sign-ups one address may
+                        make per minute (default ${GUEST_SIGN_UP_LIMITS.perAddress}; e.g. for load tests).
   --help                this text
 `;
 
@@ -74,11 +76,20 @@ function toPort(name: string, value: string): number {
   return n;
 }
 
-function toCount(name: string, value: string): number {
+function toCount(name: string, value: string, max = 64): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new ConfigError(`${name} must be between 1 and 64, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(`${name} must be between 1 and ${max}, got "${value}"`);
   return n;
+}
+
+/** Sign-up caps with `perAddress` a minute from one address, and at least as many in all. */
+function signUpLimits(perAddress: number): SignUpLimits {
+  return {
+    ...GUEST_SIGN_UP_LIMITS,
+    perAddress,
+    total: Math.max(GUEST_SIGN_UP_LIMITS.total, perAddress),
+  };
 }
 
 /**
@@ -131,6 +142,11 @@ export function parseHostConfig(
     webClientDir: undefined,
     logLevel: 'info',
     apiToken: env.ROUNDTABLE_API_TOKEN || undefined,
+    guestSignUps: env.ROUNDTABLE_SIGNUPS_PER_MINUTE
+      ? signUpLimits(
+          toCount('ROUNDTABLE_SIGNUPS_PER_MINUTE', env.ROUNDTABLE_SIGNUPS_PER_MINUTE, 100_000),
+        )
+      : undefined,
     peersPerRouter: toCount(
       'ROUNDTABLE_PEERS_PER_ROUTER',
       env.ROUNDTABLE_PEERS_PER_ROUTER ?? String(DEFAULT_PEERS_PER_ROUTER),

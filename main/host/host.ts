@@ -77,7 +77,7 @@ export async function startHost(
   events: HostEvents = {},
 ): Promise<RunningHost> {
   await mkdir(config.dataDir, { recursive: true });
-  const db = openDatabase(join(config.dataDir, 'roundtable.db'));
+  const db = openDatabase(join(config.dataDir, 'roundtable.db'), log);
   const store = new HubStore(db);
   store.resetOnlineStatuses();
   const hub = store.defaultHub();
@@ -97,8 +97,10 @@ export async function startHost(
   const rooms = new RoomRegistry(pool, config.peersPerRouter);
   const sessions = new SessionRegistry();
   // Presence publishes through the door, which is created right after it.
-  const presence = new Presence(store, (hubId, userId, online) =>
-    door.publishPresence(hubId, userId, online),
+  const presence = new Presence(
+    store,
+    (hubId, userId, online) => door.publishPresence(hubId, userId, online),
+    { log },
   );
   const door = new ClientDoor({
     store,
@@ -151,6 +153,7 @@ export async function startHost(
     await app.close();
     rooms.closeAll('host_ended');
     pool.close();
+    presence.close();
     db.close();
   };
   try {

@@ -73,7 +73,10 @@ test('a flood of tiny frames from an unbound socket is cut off and costs bounded
   const exitCode = await new Promise((resolve) => flooder.on('exit', resolve));
   clearInterval(sampler);
   expect(exitCode).toBe(0);
-  expect(JSON.parse(output)).toEqual({ code: 1008, reason: 'message rate exceeded' });
+  // Whichever limit it hits first (the rate, or frames queued faster than they are handled).
+  const closed = JSON.parse(output) as { code: number; reason: string };
+  expect(closed.code).toBe(1008);
+  expect(['message rate exceeded', 'too many messages in flight']).toContain(closed.reason);
   expect(peak - before).toBeLessThan(FLOOD_RSS_BOUND_MIB);
   // The host still answers.
   const after = open();

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { addressKey, GUEST_SIGN_UP_LIMITS, SignUpLimiter } from './services';
+import { addressKey, GUEST_SIGN_UP_LIMITS, SignUpLimiter } from './sign-up-limiter';
 
 function limiter(limits = { perAddress: 3, total: 5, windowMs: 60_000 }) {
   let now = 1_000_000;

@@ -10,7 +10,7 @@ import { ServiceClient } from '../../shared/client/service-client';
 import type { OnlineStatus, ServiceEnvelope } from '../../shared/protocol/services';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
-import { GUEST_SIGN_UP_LIMITS } from '../signaling/services';
+import { GUEST_SIGN_UP_LIMITS } from '../signaling/sign-up-limiter';
 
 // Storage faults during a meeting, on the real host with a real worker: the
 // data directory's disk fills up, or another process holds the database.
