@@ -5,6 +5,7 @@ import { startTestHost, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { answerOffer, applyAnswer, createPublisherOffer } from '../../testing/plain-peer';
 import type { Room } from '../sfu/room';
+import { MAX_PENDING_PER_ROOM, RestDoor } from './rest-door';
 import { USER_INFO_MAX_BYTES, USER_INFO_MAX_DEPTH } from '../../shared/protocol/rest';
 
 // Faults and races at the REST door, against a real host and worker: every
@@ -402,6 +403,22 @@ describe('a room that closes under a request', () => {
     ).toBe(200);
     await api('DELETE', '/rooms/after-kill');
     await noRoutersLeft();
+  });
+
+  test('a room takes a bounded number of requests at once; past it 429', async () => {
+    // A door of its own over the host's rooms, to hold many requests in one tick.
+    const door = new RestDoor(host.rooms, host.hub.id);
+    await api('POST', '/rooms/busy', { userId: 'a' });
+    const replies = await Promise.allSettled(
+      Array.from({ length: MAX_PENDING_PER_ROOM + 8 }, () => door.stats('busy')),
+    );
+    const refused = replies.filter((reply) => reply.status === 'rejected');
+    expect(refused).toHaveLength(8);
+    for (const reply of refused)
+      expect((reply as PromiseRejectedResult).reason).toMatchObject({ reason: 'rate_limited' });
+    // Once they are done the room takes requests again.
+    expect(await door.stats('busy')).toMatchObject({ users: [{ userId: 'a' }] });
+    await api('DELETE', '/rooms/busy');
   });
 
   test('requests for one user queue behind each other: a produce twice at once is one 200 and one 409', async () => {
