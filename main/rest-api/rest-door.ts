@@ -55,8 +55,11 @@ const CONSUME_ATTEMPTS = 3;
  * request: such a request is retried or answered 4xx, never 5xx.
  */
 export class RestDoor {
-  /** REST users by room id, then user id. */
-  private readonly users = new Map<string, Map<string, RestUser>>();
+  /**
+   * REST users by room, then user id. Keyed by the Room itself, not its id: a
+   * room that closes and opens again under the same id starts with no users.
+   */
+  private readonly users = new WeakMap<Room, Map<string, RestUser>>();
   /** Per room: the end of its request queue and how many requests are in it. */
   private readonly queues = new Map<string, { tail: Promise<void>; pending: number }>();
 
@@ -66,7 +69,7 @@ export class RestDoor {
   ) {
     rooms.onRoomCreated((room) => {
       room.on('peer-left', (peer) => {
-        const users = this.users.get(room.id);
+        const users = this.users.get(room);
         if (users?.get(peer.userId)?.peer === peer) users.delete(peer.userId);
         // Nobody of that user id left to receive from: its connections to REST users go.
         if ([...room.peers.values()].some((other) => other.userId === peer.userId)) return;
@@ -75,7 +78,7 @@ export class RestDoor {
           user.subscriptions.delete(peer.userId);
         }
       });
-      room.on('closed', () => this.users.delete(room.id));
+      room.on('closed', () => this.users.delete(room));
     });
   }
 
@@ -122,7 +125,7 @@ export class RestDoor {
     // Removing the peer closes its transports (and so every subscription made below).
     const undo: Undo = [() => room.removePeer(peer)];
     return this.undoing(undo, async () => {
-      this.roomUsers(room.id).set(userId, user);
+      this.roomUsers(room).set(userId, user);
       // REST users take what the router offers; the SDP answer confirms the codecs.
       room.enter(peer, room.router.rtpCapabilities);
       const users = await settleAll(
@@ -146,7 +149,7 @@ export class RestDoor {
   }
 
   private async publish(room: Room, userId: string, body: RestRequest<'produce'>) {
-    const user = this.user(room.id, userId);
+    const user = this.user(room, userId);
     if (user.publishing)
       throw new HostError(
         'conflict',
@@ -191,7 +194,7 @@ export class RestDoor {
       }
       const answer = buildAnswer(offer, transport, accepted);
       const outbound = await settleAll(
-        this.restOthers(room.id, user).map(async (other) => {
+        this.restOthers(room, user).map(async (other) => {
           const toOther = await this.offerTo(room, other, user.peer, undo);
           return {
             userId: other.peer.userId,
@@ -218,7 +221,7 @@ export class RestDoor {
   }
 
   private async receive(room: Room, userId: string, body: RestRequest<'consume'>) {
-    const user = this.user(room.id, userId);
+    const user = this.user(room, userId);
     const subscription = user.subscriptions.get(body.producerUserId);
     if (!subscription) {
       throw new HostError(
@@ -261,7 +264,7 @@ export class RestDoor {
   stopProducing(roomId: string, userId: string) {
     return this.inRoomOrder(roomId, () => {
       const room = this.room(roomId);
-      const user = this.user(roomId, userId);
+      const user = this.user(room, userId);
       user.publishing?.close();
       user.publishing = undefined;
       return {
@@ -276,7 +279,7 @@ export class RestDoor {
   removeUser(roomId: string, userId: string) {
     return this.inRoomOrder(roomId, () => {
       const room = this.room(roomId);
-      const user = this.user(roomId, userId);
+      const user = this.user(room, userId);
       const outbound = this.others(room, user.peer).map((peer) => this.summary(room, peer));
       room.removePeer(user.peer);
       return { userId, userInfo: user.userInfo, outbound };
@@ -500,7 +503,7 @@ export class RestDoor {
   }
 
   private summary(room: Room, peer: Peer): RestUserSummary {
-    const rest = this.users.get(room.id)?.get(peer.userId);
+    const rest = this.users.get(room)?.get(peer.userId);
     const summary: RestUserSummary = {
       userId: peer.userId,
       userInfo: rest?.userInfo ?? { fullname: peer.fullname },
@@ -518,13 +521,13 @@ export class RestDoor {
     return [...room.peers.values()].filter((peer) => peer !== self);
   }
 
-  private restOthers(roomId: string, self: RestUser): RestUser[] {
-    return [...(this.users.get(roomId)?.values() ?? [])].filter((user) => user !== self);
+  private restOthers(room: Room, self: RestUser): RestUser[] {
+    return [...(this.users.get(room)?.values() ?? [])].filter((user) => user !== self);
   }
 
-  private roomUsers(roomId: string): Map<string, RestUser> {
-    let users = this.users.get(roomId);
-    if (!users) this.users.set(roomId, (users = new Map()));
+  private roomUsers(room: Room): Map<string, RestUser> {
+    let users = this.users.get(room);
+    if (!users) this.users.set(room, (users = new Map()));
     return users;
   }
 
@@ -534,9 +537,9 @@ export class RestDoor {
     return room;
   }
 
-  private user(roomId: string, userId: string): RestUser {
-    const user = this.users.get(roomId)?.get(userId);
-    if (!user) throw new HostError('not_found', `no user ${userId} in room ${roomId}`);
+  private user(room: Room, userId: string): RestUser {
+    const user = this.users.get(room)?.get(userId);
+    if (!user) throw new HostError('not_found', `no user ${userId} in room ${room.id}`);
     return user;
   }
 }
