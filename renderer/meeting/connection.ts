@@ -4,7 +4,7 @@ import { ServiceClient } from '../../shared/client/service-client';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
-import { enterHub } from './hub-access';
+import { enterHub, guestCredential } from './hub-access';
 import { restartIce, wireTransport, type Link } from './link';
 import type { Publisher } from './publisher';
 import {
@@ -173,6 +173,7 @@ export class Connection {
         signal: AbortSignal.any([signal, AbortSignal.timeout(fetchTimeoutMs)]),
       }),
     );
+    const known = live(await guestCredential(target, services, this.fullname, this.storage));
     const socket = await MessageSocket.connect(
       new URL('/-/ws', target.origin.replace(/^http/, 'ws')),
       'meeting',
@@ -190,7 +191,7 @@ export class Connection {
     this.subscriber.listen(socket);
 
     const { credential, room, deviceId } = live(
-      await enterHub(target, services, socket.socketId, this.fullname, this.storage),
+      await enterHub(target, services, socket.socketId, known, this.storage),
     );
     socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
     const request = this.requester(socket);

@@ -18,7 +18,8 @@ export function deviceIdOf(storage: Storage): string {
   return id;
 }
 
-async function credential(
+/** The credential this browser holds for the target's hub (by name), or a new guest one. */
+export async function guestCredential(
   target: JoinTarget,
   services: ServiceClient,
   fullname: string,
@@ -36,20 +37,19 @@ async function credential(
 }
 
 /**
- * The service-call half of a join: a credential (the stored one, or a new
- * guest), room.get and yp.bind_socket for `socketId`. The same credential
- * every time means a rejoin is the same person to the host, which lets it
- * hand back the same peer.
+ * The service calls that bind a new socket: room.get and yp.bind_socket for
+ * `socketId`, with `known` (from `credential`, got before the socket opened so
+ * it is bound quickly). The same credential every time means a rejoin is the
+ * same person to the host, which lets it hand back the same peer.
  */
 export async function enterHub(
   target: JoinTarget,
   services: ServiceClient,
   socketId: string,
-  fullname: string,
+  known: Credential,
   storage: Storage,
 ): Promise<{ credential: Credential; room: RoomData; deviceId: string }> {
   const deviceId = deviceIdOf(storage);
-  let known = await credential(target, services, fullname, storage);
   services.auth = known.auth;
   const roomRequest = {
     socket_id: socketId,
@@ -64,7 +64,7 @@ export async function enterHub(
     // A host that lost its data (or a reset) no longer knows the stored credential: get a new one.
     if (!(error instanceof ServiceCallError && error.reason === 'unauthenticated')) throw error;
     forgetCredential(target, storage);
-    known = await credential(target, services, fullname, storage);
+    known = await guestCredential(target, services, known.fullname, storage);
     services.auth = known.auth;
     room = await services.call('room.get', roomRequest);
   }

@@ -10,6 +10,11 @@ export const ENDED_TITLE: Record<EndReason, string> = {
   refused: 'The host no longer lets you in',
 };
 
+const ENDED_DETAIL: Partial<Record<EndReason, string>> = {
+  host_ended: 'When the host starts it again, Rejoin here brings you back.',
+  replaced: 'The meeting goes on there. Rejoining here ends it in the other one.',
+};
+
 /** After leaving, or after the meeting ended for us on purpose (then it says why, and offers to rejoin here). */
 export function Left() {
   const client = useMeetingClient();
@@ -20,11 +25,7 @@ export function Left() {
     <main className="screen home">
       <section className="card">
         <h2>{ended ? ENDED_TITLE[ended] : 'You left the meeting'}</h2>
-        {ended === 'replaced' && (
-          <p className="muted">
-            The meeting goes on there. Rejoining here ends it in the other one.
-          </p>
-        )}
+        {ended && ENDED_DETAIL[ended] && <p className="muted">{ENDED_DETAIL[ended]}</p>}
         {ended && error && <p className="muted">{error}</p>}
         <div className="row">
           {ended ? (
