@@ -74,7 +74,12 @@ test('the host ending the meeting shows the ended screen and releases camera, mi
   connection.machine.socketClosed();
   connection.machine.roomClosed('host_ended');
   const { session, room, localMedia } = store.getState();
-  expect(session).toMatchObject({ phase: 'left', ended: 'host_ended', nextAttemptAt: null });
+  expect(session).toMatchObject({
+    phase: 'left',
+    ended: 'host_ended',
+    connection: 'failed',
+    nextAttemptAt: null,
+  });
   expect(room.peers).toEqual({});
   for (const track of [mic, cam, screen]) expect(track.stop).toHaveBeenCalled();
   expect(localMedia).toMatchObject({ micTrack: null, camTrack: null, sharing: false });

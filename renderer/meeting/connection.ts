@@ -88,8 +88,12 @@ export class Connection {
     return this.store.getState();
   }
 
-  /** The first join, from the pre-join screen: a failure goes back there with words for it. */
-  async join(target: JoinTarget, fullname: string): Promise<void> {
+  /**
+   * The first join, from the pre-join screen (or, `fromEnded`, from the ended
+   * screen, which stays up meanwhile): a failure goes to the pre-join screen
+   * with words for it.
+   */
+  async join(target: JoinTarget, fullname: string, fromEnded = false): Promise<void> {
     this.machine.stop();
     const joinRun = ++this.joinRun;
     this.leaving = false;
@@ -97,21 +101,24 @@ export class Connection {
     this.target = target;
     this.fullname = fullname;
     this.state.setSession({
-      phase: 'joining',
+      phase: fromEnded ? 'left' : 'joining',
       connection: 'connecting',
       error: null,
-      ended: null,
       nextAttemptAt: null,
       target,
+      ...(fromEnded ? {} : { ended: null }),
     });
     try {
       await this.open();
     } catch (error) {
       if (this.leaving || joinRun !== this.joinRun) return;
       this.teardown();
+      // The pre-join screen opens its own tracks.
+      if (fromEnded) this.publisher.release();
       this.state.setSession({
         phase: 'prejoin',
         connection: 'failed',
+        ended: null,
         error:
           error instanceof JoinAbandonedError && this.closedDuringJoin !== undefined
             ? `The host closed the meeting while you were joining: ${this.closedDuringJoin}`
@@ -119,7 +126,7 @@ export class Connection {
       });
       return;
     }
-    this.state.setSession({ phase: 'in-room', connection: 'connected' });
+    this.state.setSession({ phase: 'in-room', connection: 'connected', ended: null });
     this.machine.connected();
     // Lost in the instant between the last step and here: the machine takes it from now.
     if (this.socket?.closed) this.machine.socketClosed();
@@ -128,7 +135,9 @@ export class Connection {
   /** "Retry now" while reconnecting; after the meeting ended for us, join again from here. */
   async retry(): Promise<void> {
     if (this.machine.current.state !== 'ended') return this.machine.retryNow();
-    if (!this.target) return;
+    // Already on its way back (a second click): the ended screen says "Rejoining…".
+    if (!this.target || this.state.session.connection === 'connecting') return;
+    this.state.setSession({ connection: 'connecting' });
     try {
       await this.publisher.reopen();
     } catch {
@@ -136,7 +145,7 @@ export class Connection {
       this.state.setSession({ phase: 'prejoin', ended: null, error: null });
       return;
     }
-    await this.join(this.target, this.fullname);
+    await this.join(this.target, this.fullname, true);
   }
 
   async leave(): Promise<void> {
@@ -282,6 +291,7 @@ export class Connection {
         this.subscriber.clear();
         return this.state.setSession({
           phase: 'left',
+          connection: 'failed',
           ended: view.reason,
           self: null,
           nextAttemptAt: null,

@@ -24,7 +24,7 @@ test.each([
 ] as const)(
   'ended by %s: says so, never "reconnecting", and rejoins here on request',
   (ended, title) => {
-    useMeeting.getState().setSession({ phase: 'left', ended });
+    useMeeting.getState().setSession({ phase: 'left', ended, connection: 'failed' });
     const retry = renderLeft();
     expect(screen.getByRole('heading').textContent).toBe(title);
     expect(document.body.textContent).not.toMatch(/reconnecting|certificate/i);
@@ -58,4 +58,13 @@ test('Home forgets how the last meeting ended', () => {
   renderLeft();
   fireEvent.click(screen.getByRole('button', { name: 'Home' }));
   expect(useMeeting.getState().session).toMatchObject({ phase: 'home', ended: null, target: null });
+});
+
+test('on its way back it says so and does not start twice', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: 'replaced', connection: 'connecting' });
+  const retry = renderLeft();
+  const button = screen.getByRole('button', { name: 'Rejoining…' });
+  expect(button).toHaveProperty('disabled', true);
+  fireEvent.click(button);
+  expect(retry).not.toHaveBeenCalled();
 });

@@ -21,6 +21,9 @@ export function Left() {
   const setSession = useMeeting((s) => s.setSession);
   const ended = useMeeting((s) => s.session.ended);
   const error = useMeeting((s) => s.session.error);
+  const rejoining = useMeeting(
+    (s) => s.session.ended !== null && s.session.connection === 'connecting',
+  );
   return (
     <main className="screen home">
       <section className="card">
@@ -29,8 +32,13 @@ export function Left() {
         {ended && error && <p className="muted">{error}</p>}
         <div className="row">
           {ended ? (
-            <button type="button" className="primary" onClick={() => void client.retry()}>
-              Rejoin here
+            <button
+              type="button"
+              className="primary"
+              disabled={rejoining}
+              onClick={() => void client.retry()}
+            >
+              {rejoining ? 'Rejoining…' : 'Rejoin here'}
             </button>
           ) : (
             <button
