@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyReply } from 'fastify';
 import { Presence } from '../presence/presence';
 import { RestDoor } from '../rest-api/rest-door';
 import { restApiRoutes } from '../rest-api/routes';
@@ -126,6 +126,11 @@ export async function startHost(
     // Media and signaling events are logged by the doors; one line per HTTP request is noise.
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // A URL that is not valid percent-encoding never reaches a route: answer it in the REST door's JSON shape.
+    frameworkErrors: (error, _request, reply) =>
+      (reply as FastifyReply).code(400).send({
+        error: { code: 'invalid_request', message: `the request cannot be read: ${error.message}` },
+      }),
     ...(certificate ? { https: { cert: certificate.cert, key: certificate.key } } : {}),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
