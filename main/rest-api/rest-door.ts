@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Constraints, RestRequest, RestUserSummary } from '../../shared/protocol/rest';
-import type { Peer, Room } from '../sfu/room';
+import type { Peer } from '../sfu/peer';
+import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { HostError } from '../host/host-error';
 import { newId } from '../storage/hub-store';

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { PeerInfo, RoomClosedReason } from '../../shared/protocol/messages';
-export { Peer, type ProducerAppData, type RoomRouter } from './peer';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import { ROUTER_MEDIA_CODECS } from './codecs';
 import { Peer, type ProducerAppData, type RoomRouter } from './peer';

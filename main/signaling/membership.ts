@@ -7,7 +7,8 @@ import type {
 import type { RoomType } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
 import type { Presence } from '../presence/presence';
-import type { Peer, Room } from '../sfu/room';
+import type { Peer } from '../sfu/peer';
+import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { newId, type HubStore } from '../storage/hub-store';
 import { CLOSED_MESSAGES } from './room-events';

@@ -1,6 +1,7 @@
 import { encodeMessage } from '../../shared/protocol/messages';
 import type { RoomType } from '../../shared/protocol/services';
-import type { Peer, Room } from '../sfu/room';
+import type { Peer } from '../sfu/peer';
+import type { Room } from '../sfu/room';
 import type { Membership } from './membership';
 import type { SessionRegistry } from './session';
 

@@ -2,7 +2,8 @@ import type { types } from 'mediasoup';
 import type { ConsumerInfo, UpstreamMessage, UpstreamName } from '../../shared/protocol/messages';
 import type { RoomType } from '../../shared/protocol/services';
 import { clientMediaCall, HostError } from '../host/host-error';
-import type { Peer, ProducerAppData, Room } from '../sfu/room';
+import type { Peer, ProducerAppData } from '../sfu/peer';
+import type { Room } from '../sfu/room';
 import type { Membership } from './membership';
 import type { ClientSession } from './session';
 

@@ -8,7 +8,8 @@ import {
   type WsErrorReason,
 } from '../../shared/protocol/messages';
 import type { RoomType } from '../../shared/protocol/services';
-import type { Peer, Room } from '../sfu/room';
+import type { Peer } from '../sfu/peer';
+import type { Room } from '../sfu/room';
 import type { User } from '../storage/hub-store';
 import { SocketGuard, type SocketLimits } from './socket-guard';
 
