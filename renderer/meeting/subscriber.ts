@@ -32,8 +32,12 @@ export class Subscriber {
   /** The newest peers-list pushed on the current socket, newer than the one in access-granted. */
   private pushedPeers: PeerInfo[] | undefined;
   private readonly consumers = new Map<string, ConsumerEntry>();
-  /** Peers whose streams are being requested, so a burst of peers-lists asks once. */
-  private readonly requesting = new Set<string>();
+  /**
+   * Peers whose streams are being requested, so a burst of peers-lists asks
+   * once; `again` when a newer list came meanwhile (a peer taking over its
+   * place publishes one track after another while already in the room).
+   */
+  private readonly requesting = new Map<string, { again: boolean }>();
 
   constructor(private readonly store: MeetingStore) {}
 
@@ -122,19 +126,23 @@ export class Subscriber {
       })),
     );
     if (!this.link) return;
-    for (const peer of others) {
-      const wanted = peer.producers.some(
-        (p) => !this.state.room.peers[peer.peer_id]?.tracks[p.producer_id]?.consumerId,
-      );
-      if (wanted) void this.consumePeer(peer.peer_id);
-    }
+    for (const peer of others) if (this.wants(peer.peer_id)) void this.consumePeer(peer.peer_id);
+  }
+
+  /** The peer has tracks we do not consume yet. */
+  private wants(peerId: string): boolean {
+    const peer = this.state.room.peers[peerId];
+    return !!peer && Object.values(peer.tracks).some((track) => !track.consumerId);
   }
 
   /** downstream-offer → downstream-response: consumers for the peer's new tracks, resumed once wired. */
   private async consumePeer(peerId: string): Promise<void> {
     const link = this.link;
-    if (!link || this.requesting.has(peerId)) return;
-    this.requesting.add(peerId);
+    const running = this.requesting.get(peerId);
+    if (running) running.again = true;
+    if (!link || running) return;
+    const request = { again: false };
+    this.requesting.set(peerId, request);
     try {
       const response = await link.request('downstream-offer', { peer_id: peerId });
       for (const info of response.consumers) {
@@ -153,7 +161,10 @@ export class Subscriber {
     } catch {
       // The peer left meanwhile, or the link went: the next peers-list or the rejoin covers it.
     } finally {
-      if (this.link === link) this.requesting.delete(peerId);
+      if (this.link === link) {
+        this.requesting.delete(peerId);
+        if (request.again && this.wants(peerId)) void this.consumePeer(peerId);
+      }
     }
   }
 
