@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bindSocketToRoom } from '../shared/client/hub-session';
 import { MessageSocket } from '../shared/client/message-socket';
 import { ServiceClient } from '../shared/client/service-client';
 import type { RoomData } from '../shared/protocol/services';
@@ -89,18 +90,11 @@ export async function joinAsGuest(
   });
   services.auth = guest.auth;
   const socket = await MessageSocket.connect(host.wsUrl);
-  const room = await services.call('room.get', {
-    socket_id: socket.socketId,
-    hub_id: hub.id,
-    device_id: `device-${fullname}`,
-    room_type: 'meeting',
-  });
-  await services.call('yp.bind_socket', {
-    socket_id: socket.socketId,
-    hub_id: guest.user_id,
-    endpointAddress: room.endpointAddress,
-    endpointRoute: room.endpointRoute,
-    device_id: `device-${fullname}`,
+  const room = await bindSocketToRoom(services, {
+    socketId: socket.socketId,
+    hubId: hub.id,
+    userId: guest.user_id,
+    deviceId: `device-${fullname}`,
   });
   socket.identity = { user_id: guest.user_id, hub_id: hub.id, room_id: room.room_id };
   return { services, socket, userId: guest.user_id, room };

@@ -5,6 +5,7 @@
 // `pushed`.
 import { Device, types } from 'mediasoup-client';
 import { consumerOptions } from '../shared/client/consumer-options';
+import { bindSocketToRoom } from '../shared/client/hub-session';
 import { MessageSocket } from '../shared/client/message-socket';
 import { ServiceClient } from '../shared/client/service-client';
 import type {
@@ -50,18 +51,11 @@ export class Harness {
     );
     for (const name of PUSHED)
       this.socket.on(name, (payload) => this.pushed.push({ name, payload }));
-    this.room = await this.services.call('room.get', {
-      socket_id: this.socket.socketId,
-      hub_id: hubId,
-      device_id: 'device-' + fullname,
-      room_type: 'meeting',
-    });
-    await this.services.call('yp.bind_socket', {
-      socket_id: this.socket.socketId,
-      hub_id: guest.user_id,
-      endpointAddress: this.room.endpointAddress,
-      endpointRoute: this.room.endpointRoute,
-      device_id: 'device-' + fullname,
+    this.room = await bindSocketToRoom(this.services, {
+      socketId: this.socket.socketId,
+      hubId,
+      userId: guest.user_id,
+      deviceId: 'device-' + fullname,
     });
     this.socket.identity = { user_id: guest.user_id, hub_id: hubId, room_id: this.room.room_id };
     return { user_id: guest.user_id, room: this.room };

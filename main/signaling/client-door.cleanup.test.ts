@@ -4,6 +4,7 @@ import { MessageSocket } from '../../shared/client/message-socket';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
+import { bindSocketToRoom } from '../../shared/client/hub-session';
 
 // A socket that vanishes mid-flow leaves nothing behind: its peer, transports
 // and producers go, the others are told, presence changes, and an empty room
@@ -26,12 +27,11 @@ async function killableGuest(name: string): Promise<TestGuest & { kill(): void }
   const raw = new NodeWebSocket(host.wsUrl);
   const socket = new MessageSocket(raw as unknown as WebSocket);
   await new Promise((resolve) => socket.on('downstream-hello', resolve));
-  await guest.services.call('yp.bind_socket', {
-    socket_id: socket.socketId,
-    hub_id: guest.userId,
-    endpointAddress: guest.room.endpointAddress,
-    endpointRoute: guest.room.endpointRoute,
-    device_id: 'd',
+  await bindSocketToRoom(guest.services, {
+    socketId: socket.socketId,
+    hubId: guest.room.hub_id,
+    userId: guest.userId,
+    deviceId: 'd',
   });
   socket.identity = guest.socket.identity;
   return { ...guest, socket, kill: () => raw.terminate() };

@@ -3,6 +3,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { upstreamMessageSchemas } from '../../shared/protocol/messages';
 import { serviceRequestSchemas } from '../../shared/protocol/services';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import { bindSocketToRoom } from '../../shared/client/hub-session';
 
 // A bounded fuzz run of the client door from a fixed seed: 10,000 WebSocket
 // frames and 2,500 service calls, valid and mangled. The host must answer
@@ -166,12 +167,11 @@ async function fuzzSocket(
     }),
   );
   if (guest) {
-    await guest.services.call('yp.bind_socket', {
-      socket_id: socketId,
-      hub_id: guest.userId,
-      endpointAddress: guest.room.endpointAddress,
-      endpointRoute: guest.room.endpointRoute,
-      device_id: 'd',
+    await bindSocketToRoom(guest.services, {
+      socketId: socketId,
+      hubId: guest.room.hub_id,
+      userId: guest.userId,
+      deviceId: 'd',
     });
   }
   return result;

@@ -4,6 +4,7 @@ import { MessageSocket } from '../../shared/client/message-socket';
 import type { DownstreamName, DownstreamPayloads } from '../../shared/protocol/messages';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
+import { bindSocketToRoom } from '../../shared/client/hub-session';
 
 // One person, one peer: a client that comes back after its socket dropped
 // takes over its own peer (same id, no leave and join for the others); a
@@ -35,12 +36,11 @@ async function connect(
   const seen: Connection['seen'] = [];
   for (const name of WATCHED) socket.on(name, (payload) => seen.push({ name, payload }));
   await new Promise((resolve) => socket.on('downstream-hello', resolve));
-  await guest.services.call('yp.bind_socket', {
-    socket_id: socket.socketId,
-    hub_id: guest.userId,
-    endpointAddress: guest.room.endpointAddress,
-    endpointRoute: guest.room.endpointRoute,
-    device_id: 'd',
+  await bindSocketToRoom(guest.services, {
+    socketId: socket.socketId,
+    hubId: guest.room.hub_id,
+    userId: guest.userId,
+    deviceId: 'd',
   });
   socket.identity = guest.socket.identity;
   return { socket, raw, seen, closeCode };
@@ -183,12 +183,11 @@ describe('with short timeouts', () => {
       }),
     );
     await hello;
-    await gus.services.call('yp.bind_socket', {
-      socket_id: socketId,
-      hub_id: gus.userId,
-      endpointAddress: gus.room.endpointAddress,
-      endpointRoute: gus.room.endpointRoute,
-      device_id: 'd',
+    await bindSocketToRoom(gus.services, {
+      socketId: socketId,
+      hubId: gus.room.hub_id,
+      userId: gus.userId,
+      deviceId: 'd',
     });
     const request = (cid: string, name: string, payload: object) =>
       new Promise<Record<string, unknown>>((resolve) => {

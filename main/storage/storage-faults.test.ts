@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, test, type TestContext } from 'vitest';
+import { bindSocketToRoom } from '../../shared/client/hub-session';
 import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { OnlineStatus, ServiceEnvelope } from '../../shared/protocol/services';
@@ -66,18 +67,11 @@ async function joinMeeting(host: TestHost, name: string): Promise<TestGuest> {
 /** The same person back with a new socket, as the client does after losing its connection. */
 async function rejoin(host: TestHost, guest: TestGuest): Promise<TestGuest> {
   const socket = await MessageSocket.connect(host.wsUrl);
-  const room = await guest.services.call('room.get', {
-    socket_id: socket.socketId,
-    hub_id: host.hub.id,
-    device_id: 'device-again',
-    room_type: 'meeting',
-  });
-  await guest.services.call('yp.bind_socket', {
-    socket_id: socket.socketId,
-    hub_id: guest.userId,
-    endpointAddress: room.endpointAddress,
-    endpointRoute: room.endpointRoute,
-    device_id: 'device-again',
+  const room = await bindSocketToRoom(guest.services, {
+    socketId: socket.socketId,
+    hubId: host.hub.id,
+    userId: guest.userId,
+    deviceId: 'device-again',
   });
   socket.identity = { user_id: guest.userId, hub_id: host.hub.id, room_id: room.room_id };
   const granted = await socket.request('upstream-request-access', { deviceId: 'device-again' });

@@ -1,3 +1,4 @@
+import { bindSocketToRoom } from '../../shared/client/hub-session';
 import { ServiceCallError, type ServiceClient } from '../../shared/client/service-client';
 import type { RoomData } from '../../shared/protocol/services';
 import {
@@ -51,30 +52,19 @@ export async function enterHub(
 ): Promise<{ credential: Credential; room: RoomData; deviceId: string }> {
   const deviceId = deviceIdOf(storage);
   services.auth = known.auth;
-  const roomRequest = {
-    socket_id: socketId,
-    hub_id: target.hubId,
-    device_id: deviceId,
-    room_type: 'meeting',
-  } as const;
+  const bind = (userId: string) =>
+    bindSocketToRoom(services, { socketId, hubId: target.hubId, userId, deviceId });
   let room;
   try {
-    room = await services.call('room.get', roomRequest);
+    room = await bind(known.userId);
   } catch (error) {
     // A host that lost its data (or a reset) no longer knows the stored credential: get a new one.
     if (!(error instanceof ServiceCallError && error.reason === 'unauthenticated')) throw error;
     forgetCredential(target, storage);
     known = await guestCredential(target, services, known.fullname, storage);
     services.auth = known.auth;
-    room = await services.call('room.get', roomRequest);
+    room = await bind(known.userId);
   }
-  await services.call('yp.bind_socket', {
-    socket_id: socketId,
-    hub_id: known.userId,
-    endpointAddress: room.endpointAddress,
-    endpointRoute: room.endpointRoute,
-    device_id: deviceId,
-  });
   rememberJoin(target, known, storage);
   return { credential: known, room, deviceId };
 }
