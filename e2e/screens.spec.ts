@@ -24,8 +24,10 @@ test('home and pre-join remember the name and the host', async ({ browser, host 
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'pre-join.png') });
 
   // Start muted with the camera off.
-  await page.getByRole('button', { name: 'Start muted' }).click();
-  await page.getByRole('button', { name: 'Turn camera off' }).click();
+  await page.getByRole('button', { name: 'Mic on' }).click();
+  await page.getByRole('button', { name: 'Camera on' }).click();
+  await expect(page.getByRole('button', { name: 'Mic muted' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Camera off' })).toBeVisible();
   await expect(page.getByText('Camera is off')).toBeVisible();
   await page.getByRole('button', { name: 'Join now' }).click();
   await expect(page.getByRole('button', { name: 'Unmute' })).toBeVisible();

@@ -52,15 +52,17 @@ export async function startTestHost(
     events,
   );
   const origin = `${config.insecureHttp ? 'http' : 'https'}://127.0.0.1:${host.port}`;
+  let disposed: Promise<void> | undefined;
   return {
     ...host,
     origin,
     wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`,
     config,
-    async dispose() {
-      await host.close();
-      if (ownDataDir) rmSync(config.dataDir, { recursive: true, force: true });
-    },
+    // Once, whoever asks first: a test may stop its host before the fixture does.
+    dispose: () =>
+      (disposed ??= host.close().then(() => {
+        if (ownDataDir) rmSync(config.dataDir, { recursive: true, force: true });
+      })),
   };
 }
 

@@ -92,20 +92,12 @@ export function PreJoin() {
         <div className="row preview-controls">
           <button
             type="button"
-            aria-pressed={!micOn}
-            aria-label={micOn ? 'Start muted' : 'Start unmuted'}
             className={micOn ? '' : 'off'}
             onClick={() => setLocalMedia({ micOn: !micOn })}
           >
             {micOn ? 'Mic on' : 'Mic muted'}
           </button>
-          <button
-            type="button"
-            aria-pressed={!camOn}
-            aria-label={camOn ? 'Turn camera off' : 'Turn camera on'}
-            className={camOn ? '' : 'off'}
-            onClick={toggleCamera}
-          >
+          <button type="button" className={camOn ? '' : 'off'} onClick={toggleCamera}>
             {camOn ? 'Camera on' : 'Camera off'}
           </button>
         </div>
