@@ -5,10 +5,12 @@ import { benchCapacity, benchForwarding } from './forwarding';
 import { benchJoinTime } from './join-time';
 import { benchMemory } from './memory';
 import { benchSignaling } from './signaling';
+import { benchSoak, soakOptions } from './soak';
 
 // `npm run bench [name …]`: measures the real host on this machine and prints
 // figures; writes bench/results/results.json and a chart of the join-time
-// phases. Benchmarks never fail on a figure.
+// phases. Benchmarks never fail on a figure. The soak (`npm run bench soak --
+// --cycles N`) runs only when named: it takes many minutes.
 
 const BENCHES = {
   signaling: benchSignaling,
@@ -16,11 +18,15 @@ const BENCHES = {
   forwarding: () => benchForwarding(),
   capacity: () => benchCapacity(),
   'join-time': () => benchJoinTime(),
+  soak: () => benchSoak(soakOptions(process.argv.slice(2))),
 } as const;
 type BenchName = keyof typeof BENCHES;
+const ON_REQUEST: BenchName[] = ['soak'];
 
 const requested = process.argv.slice(2).filter((name): name is BenchName => name in BENCHES);
-const names = requested.length ? requested : (Object.keys(BENCHES) as BenchName[]);
+const names = requested.length
+  ? requested
+  : (Object.keys(BENCHES) as BenchName[]).filter((name) => !ON_REQUEST.includes(name));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const results: Record<string, unknown> = { machine, date: new Date().toISOString() };
 
