@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { benchCapacity, benchForwarding } from './forwarding';
 import { benchJoinTime } from './join-time';
 import { benchMemory } from './memory';
+import { benchRecovery } from './recovery';
 import { benchSignaling } from './signaling';
 import { benchSoak, soakOptions } from './soak';
 
@@ -18,6 +19,7 @@ const BENCHES = {
   forwarding: () => benchForwarding(),
   capacity: () => benchCapacity(),
   'join-time': () => benchJoinTime(),
+  recovery: () => benchRecovery(),
   soak: () => benchSoak(soakOptions(process.argv.slice(2))),
 } as const;
 type BenchName = keyof typeof BENCHES;
