@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
+import { decodingProducers } from '../testing/app-page';
 import { launchChromium } from '../testing/browser';
 import { startTestHost, type TestHost } from '../testing/host';
 import { percentile, round } from './lib';
@@ -26,7 +27,7 @@ export async function benchRecovery(rounds = Number(process.env.BENCH_RECOVERY_R
     for (const name of ['Ada', 'Ben', 'Cy']) pages.push(await join(browser, host, name));
     await allDecoding(pages, new Set());
     for (let r = 0; r < rounds; r++) {
-      const stale = new Set((await Promise.all(pages.map(decoding))).flat());
+      const stale = new Set((await Promise.all(pages.map(decodingProducers))).flat());
       const room = host.rooms.get(host.store.roomIdFor(host.hub.id, 'meeting'))!;
       const killed = performance.now();
       process.kill(room.host.worker.pid, 'SIGKILL');
@@ -54,25 +55,11 @@ async function join(browser: Browser, host: TestHost, name: string): Promise<Pag
   return page;
 }
 
-/** Producer ids of the remote videos the page decodes frames of. */
-function decoding(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const stats = await (
-      window as unknown as {
-        roundtable: { videoStats(): Promise<Record<string, { framesDecoded: number }>> };
-      }
-    ).roundtable.videoStats();
-    return Object.entries(stats)
-      .filter(([, entry]) => entry.framesDecoded > 0)
-      .map(([id]) => id);
-  });
-}
-
 /** Resolves once every page decodes two remote videos from producers not in `stale` (60 s at most). */
 async function allDecoding(pages: Page[], stale: Set<string>): Promise<void> {
   const deadline = performance.now() + 60_000;
   for (;;) {
-    const views = await Promise.all(pages.map(decoding));
+    const views = await Promise.all(pages.map(decodingProducers));
     if (views.every((ids) => ids.filter((id) => !stale.has(id)).length === 2)) return;
     if (performance.now() > deadline) throw new Error('media did not come back within 60 s');
     await new Promise((done) => setTimeout(done, 50));

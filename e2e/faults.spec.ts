@@ -3,41 +3,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page, type WebSocketRoute } from '@playwright/test';
+import { chromium, type Browser, type WebSocketRoute } from '@playwright/test';
 import { startTestHost } from '../testing/host';
 import { startHostProcess, type HostProcess } from '../testing/host-process';
 import { chromiumLaunchOptions } from './chromium';
-import { expect, joinMeeting, test, WEB_CLIENT_DIR } from './fixtures';
+import { decodingProducers } from '../testing/app-page';
+import { expect, expectFreshMedia, joinMeeting, test, WEB_CLIENT_DIR } from './fixtures';
 
 // Ordinary faults never end a meeting: a media worker killed, the host gone
 // and back, a frozen participant. Everyone gets their media back by
 // themselves; only an intentional end is shown as one.
-
-/** Producer ids of the remote videos `page` decodes frames of. */
-async function decodingProducers(page: Page): Promise<string[]> {
-  const stats = await page.evaluate(() =>
-    (
-      window as unknown as {
-        roundtable: { videoStats(): Promise<Record<string, { framesDecoded: number }>> };
-      }
-    ).roundtable.videoStats(),
-  );
-  return Object.entries(stats)
-    .filter(([, entry]) => entry.framesDecoded > 0)
-    .map(([id]) => id);
-}
-
-/** Waits until every page decodes `count` remote videos, none of them from `stale` producers. */
-async function expectFreshMedia(pages: Page[], count: number, stale: string[] = []) {
-  for (const page of pages) {
-    await expect
-      .poll(
-        async () => (await decodingProducers(page)).filter((id) => !stale.includes(id)).length,
-        { timeout: 30_000 },
-      )
-      .toBe(count);
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

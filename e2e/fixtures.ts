@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { decodingProducers, videoStats } from '../testing/app-page';
 import { startTestHost, type TestHost } from '../testing/host';
 
 /** The built web client (npm run build) as the host serves it to browsers. */
@@ -50,16 +51,21 @@ export async function joinMeeting(
   return page;
 }
 
-/** Decoded frame counts of the page's remote videos, by producer id (the client's receive stats). */
-export function framesDecoded(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const stats = await (
-      window as unknown as {
-        roundtable: { videoStats(): Promise<Record<string, { framesDecoded: number }>> };
-      }
-    ).roundtable.videoStats();
-    return Object.values(stats).map((entry) => entry.framesDecoded);
-  });
+/** Decoded frame counts of the page's remote videos (the client's receive stats). */
+export async function framesDecoded(page: Page): Promise<number[]> {
+  return Object.values(await videoStats(page)).map((entry) => entry.framesDecoded);
+}
+
+/** Waits until each page decodes `count` remote videos, none of them from the `stale` producers. */
+export async function expectFreshMedia(pages: Page[], count: number, stale: string[] = []) {
+  for (const page of pages) {
+    await expect
+      .poll(
+        async () => (await decodingProducers(page)).filter((id) => !stale.includes(id)).length,
+        { timeout: 30_000 },
+      )
+      .toBe(count);
+  }
 }
 
 /** Mean brightness (0–255) of each remote video element's current frame. */

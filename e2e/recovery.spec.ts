@@ -2,8 +2,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from '@playwright/test';
 import { startTestHost } from '../testing/host';
+import { decodingProducers } from '../testing/app-page';
 import {
   expect,
+  expectFreshMedia,
   framesDecoded,
   joinMeeting,
   SCREENSHOT_DIR,
@@ -44,29 +46,6 @@ async function flakyContext(browser: Browser) {
   };
 }
 
-/** Producer ids of the remote videos `page` has decoded frames of. */
-async function decoding(page: Page): Promise<string[]> {
-  const stats = await page.evaluate(() =>
-    (
-      window as unknown as {
-        roundtable: { videoStats(): Promise<Record<string, { framesDecoded: number }>> };
-      }
-    ).roundtable.videoStats(),
-  );
-  return Object.entries(stats)
-    .filter(([, entry]) => entry.framesDecoded > 0)
-    .map(([id]) => id);
-}
-
-/** Waits until `page` decodes `count` videos from producers not in `stale`. */
-async function expectFreshVideos(page: Page, count: number, stale: string[] = []) {
-  await expect
-    .poll(async () => (await decoding(page)).filter((id) => !stale.includes(id)).length, {
-      timeout: 30_000,
-    })
-    .toBe(count);
-}
-
 async function screenshotBothSizes(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -83,7 +62,7 @@ test('a dropped WebSocket comes back with mute, camera off and the screen share 
   const ben = await joinAs('Ben Steady');
   const flaky = await flakyContext(browser);
   const ada = await joinAs('Ada Flaky', flaky.context);
-  await expectFreshVideos(ada, 1);
+  await expectFreshMedia([ada], 1);
 
   // Ada mutes, turns her camera off and shares her screen.
   await ada.keyboard.press('m');
@@ -92,8 +71,8 @@ test('a dropped WebSocket comes back with mute, camera off and the screen share 
   const adaScreen = ben.locator('.spotlight').getByLabel("Ada Flaky's screen");
   await expect(adaScreen).toBeVisible({ timeout: 20_000 });
   await expect(tileOf(ben, 'Ada Flaky')).toHaveAttribute('data-muted', 'true');
-  await expectFreshVideos(ben, 1);
-  const beforeOnBen = await decoding(ben);
+  await expectFreshMedia([ben], 1);
+  const beforeOnBen = await decodingProducers(ben);
 
   // The network drops Ada's socket.
   await flaky.drop();
@@ -107,12 +86,12 @@ test('a dropped WebSocket comes back with mute, camera off and the screen share 
   await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
   // ...and that is what Ben gets: one tile, muted, no camera, her screen large from a new producer.
   await expect(tileOf(ben, 'Ada Flaky')).toHaveCount(1);
-  await expectFreshVideos(ben, 1, beforeOnBen);
+  await expectFreshMedia([ben], 1, beforeOnBen);
   await expect(adaScreen).toBeVisible();
   await expect(tileOf(ben, 'Ada Flaky').locator('video')).toHaveCount(0);
   await expect(tileOf(ben, 'Ada Flaky')).toHaveAttribute('data-muted', 'true');
   // Ada receives Ben again (same producer, a new consumer: the old one went with the old link).
-  await expectFreshVideos(ada, 1);
+  await expectFreshMedia([ada], 1);
 
   // The republished microphone is live: unmuting reaches Ben.
   await ada.keyboard.press('m');
@@ -162,7 +141,7 @@ test('while the host refuses the socket the banner counts down to the next try, 
   await expect(retry).toBeEnabled();
   await retry.click();
   await expect(status).toBeHidden({ timeout: 30_000 });
-  await expectFreshVideos(ada, 1);
+  await expectFreshMedia([ada], 1);
 });
 
 test('the same person in a second tab takes over; the first tab says so and can take it back', async ({
@@ -192,7 +171,7 @@ test('the same person in a second tab takes over; the first tab says so and can 
     await expect(first.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible();
     await expect(replaced(second)).toBeVisible();
     await expect(tileOf(ben, 'Tess Twotabs')).toHaveCount(1);
-    await expectFreshVideos(first, 1);
+    await expectFreshMedia([first], 1);
   } finally {
     await context.close();
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket as NodeWebSocket } from 'ws';
 import { bindSocketToRoom } from '../shared/client/hub-session';
 import { MessageSocket } from '../shared/client/message-socket';
 import { ServiceClient } from '../shared/client/service-client';
@@ -100,4 +101,28 @@ export async function joinAsGuest(
   });
   socket.identity = { user_id: guest.user_id, hub_id: hub.id, room_id: room.room_id };
   return { services, socket, userId: guest.user_id, room };
+}
+
+/**
+ * A second socket for `guest` (its credential), opened with `ws` so a test can
+ * cut it without a closing handshake (`raw.terminate()`) or stop answering
+ * pings (`autoPong: false`), bound to the guest's room with identity set.
+ */
+export async function openBoundSocket(
+  host: Pick<TestHost, 'wsUrl'>,
+  guest: TestGuest,
+  options: { autoPong?: boolean; beforeHello?: (socket: MessageSocket) => void } = {},
+): Promise<{ socket: MessageSocket; raw: NodeWebSocket }> {
+  const raw = new NodeWebSocket(host.wsUrl, { autoPong: options.autoPong ?? true });
+  const socket = new MessageSocket(raw as unknown as WebSocket);
+  options.beforeHello?.(socket);
+  await new Promise((resolve) => socket.on('downstream-hello', resolve));
+  await bindSocketToRoom(guest.services, {
+    socketId: socket.socketId,
+    hubId: guest.room.hub_id,
+    userId: guest.userId,
+    deviceId: 'd',
+  });
+  socket.identity = guest.socket.identity;
+  return { socket, raw };
 }

@@ -7,6 +7,7 @@ import { Device, types } from 'mediasoup-client';
 import { consumerOptions } from '../shared/client/consumer-options';
 import { bindSocketToRoom } from '../shared/client/hub-session';
 import { MessageSocket } from '../shared/client/message-socket';
+import { signalConnect, signalProduce, type Requester } from '../shared/client/transport-signaling';
 import { ServiceClient } from '../shared/client/service-client';
 import type {
   DownstreamName,
@@ -74,26 +75,10 @@ export class Harness {
     this.recvTransport = this.device.createRecvTransport(
       granted.recvTransport as TransportOptions as never,
     );
-    for (const transport of [this.sendTransport, this.recvTransport]) {
-      transport.on('connect', ({ dtlsParameters }, done, fail) => {
-        this.socket
-          .request('upstream-transport-connect', { transport_id: transport.id, dtlsParameters })
-          .then(() => done(), fail);
-      });
-    }
-    this.sendTransport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-      this.socket
-        .request('upstream-offer', {
-          outbound_id: this.sendTransport.id,
-          inbound_id: null,
-          video: kind === 'video' ? 1 : 0,
-          audio: kind === 'audio' ? 1 : 0,
-          kind,
-          source: appData.source as 'camera',
-          rtpParameters,
-        })
-        .then(({ producer_id }) => done({ id: producer_id }), fail);
-    });
+    const request: Requester = (name, payload) => this.socket.request(name, payload);
+    signalConnect(this.sendTransport, request);
+    signalConnect(this.recvTransport, request);
+    signalProduce(this.sendTransport, request);
     return {
       peers: granted.peers,
       peer_id: granted.peer_id,

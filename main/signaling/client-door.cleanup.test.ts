@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
-import { MessageSocket } from '../../shared/client/message-socket';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import {
+  joinAsGuest,
+  openBoundSocket,
+  startTestHost,
+  type TestGuest,
+  type TestHost,
+} from '../../testing/host';
 import { waitFor } from '../../testing/wait';
-import { bindSocketToRoom } from '../../shared/client/hub-session';
 
 // A socket that vanishes mid-flow leaves nothing behind: its peer, transports
 // and producers go, the others are told, presence changes, and an empty room
@@ -24,16 +27,7 @@ afterAll(async () => {
 async function killableGuest(name: string): Promise<TestGuest & { kill(): void }> {
   const guest = await joinAsGuest(host, name);
   guest.socket.close();
-  const raw = new NodeWebSocket(host.wsUrl);
-  const socket = new MessageSocket(raw as unknown as WebSocket);
-  await new Promise((resolve) => socket.on('downstream-hello', resolve));
-  await bindSocketToRoom(guest.services, {
-    socketId: socket.socketId,
-    hubId: guest.room.hub_id,
-    userId: guest.userId,
-    deviceId: 'd',
-  });
-  socket.identity = guest.socket.identity;
+  const { socket, raw } = await openBoundSocket(host, guest);
   return { ...guest, socket, kill: () => raw.terminate() };
 }
 

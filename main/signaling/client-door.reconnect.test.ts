@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { MessageSocket } from '../../shared/client/message-socket';
 import type { DownstreamName, DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import {
+  joinAsGuest,
+  openBoundSocket,
+  startTestHost,
+  type TestGuest,
+  type TestHost,
+} from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { bindSocketToRoom } from '../../shared/client/hub-session';
 
@@ -30,19 +36,14 @@ async function connect(
   guest: TestGuest,
   options: { autoPong?: boolean } = {},
 ): Promise<Connection> {
-  const raw = new NodeWebSocket(host.wsUrl, { autoPong: options.autoPong ?? true });
-  const closeCode = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
-  const socket = new MessageSocket(raw as unknown as WebSocket);
   const seen: Connection['seen'] = [];
-  for (const name of WATCHED) socket.on(name, (payload) => seen.push({ name, payload }));
-  await new Promise((resolve) => socket.on('downstream-hello', resolve));
-  await bindSocketToRoom(guest.services, {
-    socketId: socket.socketId,
-    hubId: guest.room.hub_id,
-    userId: guest.userId,
-    deviceId: 'd',
+  const { socket, raw } = await openBoundSocket(host, guest, {
+    ...options,
+    beforeHello: (early) => {
+      for (const name of WATCHED) early.on(name, (payload) => seen.push({ name, payload }));
+    },
   });
-  socket.identity = guest.socket.identity;
+  const closeCode = new Promise<number>((resolve) => raw.on('close', (code) => resolve(code)));
   return { socket, raw, seen, closeCode };
 }
 

@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup-client';
 import type { MessageSocket } from '../../shared/client/message-socket';
 import type { ServiceClient } from '../../shared/client/service-client';
+import { signalConnect } from '../../shared/client/transport-signaling';
 
 /**
  * One connection to the host, as one join attempt built it: the service
@@ -25,12 +26,7 @@ export function wireTransport(
   request: Link['request'],
   onState: (state: types.ConnectionState) => void,
 ): types.Transport {
-  transport.on('connect', ({ dtlsParameters }, done, fail) => {
-    request('upstream-transport-connect', { transport_id: transport.id, dtlsParameters }).then(
-      () => done(),
-      fail,
-    );
-  });
+  signalConnect(transport, request);
   transport.on('connectionstatechange', onState);
   return transport;
 }

@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup-client';
 import type { MediaSource } from '../../shared/protocol/rtc';
+import { signalProduce } from '../../shared/client/transport-signaling';
 import type { MeetingStore } from '../state/store';
 import type { Link } from './link';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media';
@@ -33,20 +34,7 @@ export class Publisher {
 
   attach(link: Link): void {
     this.link = link;
-    link.sendTransport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
-      link
-        .request('upstream-offer', {
-          outbound_id: link.sendTransport.id,
-          inbound_id: null,
-          video: kind === 'video' ? 1 : 0,
-          audio: kind === 'audio' ? 1 : 0,
-          kind,
-          source: appData.source as MediaSource,
-          rtpParameters,
-          paused: Boolean(appData.paused),
-        })
-        .then(({ producer_id }) => done({ id: producer_id }), fail);
-    });
+    signalProduce(link.sendTransport, link.request);
   }
 
   /** The link is gone; its transport took the producers along. */

@@ -1,0 +1,22 @@
+import type { Page } from '@playwright/test';
+
+// Reading a page of the real web client (renderer/) from a test or benchmark:
+// the client exposes `window.roundtable.videoStats()` (renderer/main.tsx).
+
+export type VideoStats = Record<string, { framesDecoded: number; bytesReceived: number }>;
+
+/** Decoded frames and received bytes of each remote video the page receives, by producer id. */
+export function videoStats(page: Page): Promise<VideoStats> {
+  return page.evaluate(() =>
+    (
+      window as unknown as { roundtable: { videoStats(): Promise<VideoStats> } }
+    ).roundtable.videoStats(),
+  );
+}
+
+/** Producer ids of the remote videos the page has decoded frames of. */
+export async function decodingProducers(page: Page): Promise<string[]> {
+  return Object.entries(await videoStats(page))
+    .filter(([, entry]) => entry.framesDecoded > 0)
+    .map(([id]) => id);
+}
