@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
-// Measurement helpers for the benchmarks: CPU and memory of processes from
-// /proc (Linux), and percentiles.
+// Measurement helpers for the benchmarks: CPU, memory, descriptors and
+// children of processes from /proc (Linux), percentiles, and bounded waits.
 
 const CLOCK_TICKS = 100;
 
@@ -15,6 +15,30 @@ export function cpuSeconds(pid: number): number {
 export function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
   return Number(line?.[1] ?? 0) * 1024;
+}
+
+/** Open file descriptors of a process (0 once it is gone). */
+export function fdCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Child processes of `pid` (any of its threads may have started them), e.g. its mediasoup workers. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** CPU use of `pids` while `run` runs, as a share of one core. */
@@ -36,5 +60,15 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Rejects when `work` takes longer than `ms` (the work itself is left to finish or fail). */
+export function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
