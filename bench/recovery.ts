@@ -1,19 +1,28 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumLaunchOptions } from '../e2e/chromium';
 import { decodingProducers } from '../testing/app-page';
 import { launchChromium } from '../testing/browser';
 import { startTestHost, type TestHost } from '../testing/host';
+import { freezeTree } from '../testing/processes';
 import { percentile, round } from './lib';
 
 /**
- * Recovery time from a media worker crash, as people feel it: three people
+ * How quickly a meeting heals, as people feel it.
+ *
+ * Worker crash: three people
  * in a meeting with the real React client (built web client, Chromium's fake
  * camera), the worker carrying the room is SIGKILLed, and the clock runs
  * until every person decodes video again from every other person's new
  * producers (the room is rebuilt on the replacement worker; nobody clicks
  * anything). Sampled every 50 ms from the test side; `rounds` kills, one
  * worker (the hardest case: the room must wait for the replacement).
+ *
+ * Frozen participant: a fourth person's whole browser is stopped (SIGSTOP of
+ * its process tree, a laptop that hangs), and the clock runs until the others'
+ * peers list no longer has it (the host's heartbeat timeout plus its grace
+ * period); then it is thawed and comes back by itself.
  */
 export async function benchRecovery(rounds = Number(process.env.BENCH_RECOVERY_ROUNDS ?? 5)) {
   const webClientDir = resolve('dist/renderer');
@@ -22,6 +31,7 @@ export async function benchRecovery(rounds = Number(process.env.BENCH_RECOVERY_R
   const host = await startTestHost({ webClientDir, workers: 1 });
   const browser = await launchChromium();
   const samples: number[] = [];
+  const frozenGoneMs: number[] = [];
   try {
     const pages = [];
     for (const name of ['Ada', 'Ben', 'Cy']) pages.push(await join(browser, host, name));
@@ -34,16 +44,43 @@ export async function benchRecovery(rounds = Number(process.env.BENCH_RECOVERY_R
       await allDecoding(pages, stale);
       samples.push(performance.now() - killed);
     }
+    for (let r = 0; r < rounds; r++) frozenGoneMs.push(await frozenRemoval(host));
   } finally {
     await browser.close();
     await host.dispose();
   }
   return {
     rounds,
-    p50Ms: round(percentile(samples, 50)),
-    maxMs: round(Math.max(...samples)),
-    samplesMs: samples.map((ms) => round(ms)),
+    workerKilledMediaBackP50Ms: round(percentile(samples, 50)),
+    workerKilledMediaBackMaxMs: round(Math.max(...samples)),
+    frozenPeerGoneP50Ms: round(percentile(frozenGoneMs, 50)),
+    frozenPeerGoneMaxMs: round(Math.max(...frozenGoneMs)),
   };
+}
+
+/** Joins a person from a browser of its own, freezes that browser and times until the host lets them go. */
+async function frozenRemoval(host: TestHost): Promise<number> {
+  const server = await chromium.launchServer(chromiumLaunchOptions);
+  const browser = await chromium.connect(server.wsEndpoint());
+  try {
+    await join(browser, host, 'Frozen');
+    const room = () => host.rooms.get(host.store.roomIdFor(host.hub.id, 'meeting'))!;
+    const present = () => [...room().peers.values()].some((peer) => peer.fullname === 'Frozen');
+    while (!present()) await new Promise((done) => setTimeout(done, 50));
+    const thaw = freezeTree(server.process().pid!);
+    const frozenAt = performance.now();
+    try {
+      const deadline = frozenAt + 60_000;
+      while (present() && performance.now() < deadline)
+        await new Promise((done) => setTimeout(done, 50));
+      return performance.now() - frozenAt;
+    } finally {
+      thaw();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 async function join(browser: Browser, host: TestHost, name: string): Promise<Page> {

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type WebSocketRoute } from '@playwright/test';
 import { startTestHost } from '../testing/host';
+import { freezeTree } from '../testing/processes';
 import { startHostProcess, type HostProcess } from '../testing/host-process';
 import { chromiumLaunchOptions } from './chromium';
 import { decodingProducers } from '../testing/app-page';
@@ -100,28 +100,6 @@ test('the host gone for 45 s and restarted: everyone is back with media by thems
   }
 });
 
-/** Every process of a Chromium instance: the browser and its children (renderers, network service, ...). */
-function processTree(rootPid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const all: number[] = [];
-  const visit = (pid: number) => {
-    all.push(pid);
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(rootPid);
-  return all;
-}
-
 test('a frozen participant leaves the others’ grid, and comes back by itself once thawed', async ({
   browser,
   host,
@@ -139,12 +117,11 @@ test('a frozen participant leaves the others’ grid, and comes back by itself o
 
     // The whole browser stops (a laptop that hangs): within the heartbeat and grace period
     // (documented as about 9 s) the others no longer show it.
-    const pids = processTree(server.process().pid!);
-    execFileSync('kill', ['-STOP', ...pids.map(String)]);
+    const thaw = freezeTree(server.process().pid!);
     try {
       await expect(frozenTile).toHaveCount(0, { timeout: 12_000 });
     } finally {
-      execFileSync('kill', ['-CONT', ...pids.map(String)]);
+      thaw();
     }
     // Thawed, it finds its socket gone and comes back by itself.
     await expect(frozenTile).toHaveCount(1, { timeout: 30_000 });
