@@ -72,3 +72,11 @@ export function within<T>(ms: number, what: string, work: Promise<T>): Promise<T
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** Arguments of `npm run host` for a benchmark host: plain HTTP on loopback, OS-chosen ports, one worker. */
+export function loopbackHostArgs(dataDir: string): string[] {
+  return [
+    ...['--insecure-http', '--port', '0', '--rtc-port', '0', '--workers', '1'],
+    ...['--announced-ip', '127.0.0.1', '--data-dir', dataDir],
+  ];
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { joinAsGuest, type TestGuest } from '../testing/host';
-import { rssBytes, sleep } from './lib';
+import { loopbackHostArgs, rssBytes, sleep } from './lib';
 
 /**
  * Host memory with 2, 8 and 32 participants in one room, each with its
@@ -51,20 +51,7 @@ async function startHostProcess() {
   const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-bench-'));
   const child = spawn(
     process.execPath,
-    [
-      resolve('dist/main/host-cli.js'),
-      '--insecure-http',
-      '--port',
-      '0',
-      '--rtc-port',
-      '0',
-      '--workers',
-      '1',
-      '--announced-ip',
-      '127.0.0.1',
-      '--data-dir',
-      dataDir,
-    ],
+    [resolve('dist/main/host-cli.js'), ...loopbackHostArgs(dataDir)],
     { stdio: ['ignore', 'pipe', 'ignore'], env: process.env },
   );
   let invite: URL | undefined;

@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { childPids, within } from './lib';
+import { childPids, loopbackHostArgs, within } from './lib';
 import type { HostInside, SoakHostMessage, SoakHostRequest } from './soak-host';
 import { LIMITS } from './soak-limits';
 
@@ -29,24 +29,11 @@ export async function startSoakHost(webClientDir: string, scratch: string) {
   });
   const logPath = join(scratch, 'host.log');
   const log = openSync(logPath, 'a');
-  const child = fork(
-    entry,
-    [
-      webClientDir,
-      '--insecure-http',
-      '--port',
-      '0',
-      '--rtc-port',
-      '0',
-      '--workers',
-      '1',
-      '--announced-ip',
-      '127.0.0.1',
-      '--data-dir',
-      join(scratch, 'data'),
-    ],
-    { execArgv: ['--expose-gc'], stdio: ['ignore', log, log, 'ipc'], env: process.env },
-  );
+  const child = fork(entry, [webClientDir, ...loopbackHostArgs(join(scratch, 'data'))], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', log, log, 'ipc'],
+    env: process.env,
+  });
   closeSync(log);
   const pid = child.pid!;
   const logTail = () =>
