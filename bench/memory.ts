@@ -52,7 +52,11 @@ async function startHostProcess() {
   const child = spawn(
     process.execPath,
     [resolve('dist/main/host-cli.js'), ...loopbackHostArgs(dataDir)],
-    { stdio: ['ignore', 'pipe', 'ignore'], env: process.env },
+    // Every participant signs up from loopback: lift the per-address sign-up cap.
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, ROUNDTABLE_SIGNUPS_PER_MINUTE: '10000' },
+    },
   );
   let invite: URL | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
