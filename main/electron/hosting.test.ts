@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { joinAsGuest } from '../../testing/host';
+import { processTree } from '../../testing/processes';
+import { waitFor } from '../../testing/wait';
 import type { HostConfig } from '../host/config';
 import { createLogger } from '../host/logger';
 import { HostingController } from './hosting';
@@ -56,3 +59,51 @@ function statusOf(port: number): Promise<number> {
       .end();
   });
 }
+
+test('a host that can no longer start media workers is restarted quietly: clients are not told the meeting ended', async () => {
+  // A worker binary that disappears: the running worker is killed and no replacement can start.
+  const binDir = mkdtempSync(join(tmpdir(), 'rt-hosting-worker-'));
+  const workerBin = join(binDir, 'mediasoup-worker');
+  copyFileSync(process.env.MEDIASOUP_WORKER_BIN!, workerBin);
+  const hosting = new HostingController(
+    () => ({ ...config(), workerBin, insecureHttp: true }),
+    createLogger('silent'),
+  );
+  try {
+    const info = await hosting.start();
+    const origin = new URL(info.inviteUrl).origin;
+    const link = new URL(info.inviteUrl.replace('#/join?', '?')).searchParams;
+    const hub = { id: link.get('hub')!, inviteSecret: link.get('invite')! };
+    const host = { origin, wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`, hub };
+    const guest = await joinAsGuest(host, 'Patient');
+    await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+    const told: string[] = [];
+    guest.socket.on('downstream-room-closed', ({ reason }) => told.push(reason));
+    const closed = new Promise<number | undefined>((resolve) =>
+      guest.socket.onClose((event) => resolve(event?.code)),
+    );
+
+    const [workerPid] = processTree(process.pid).filter((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(workerBin),
+    );
+    rmSync(workerBin);
+    process.kill(workerPid!, 'SIGKILL');
+    expect(await closed).toBe(1012);
+    // Only "rejoin" words reached the client, never an ending.
+    expect(told.every((reason) => reason === 'media_restarted')).toBe(true);
+    await waitFor(
+      () => hosting.info(),
+      (current) => current === null,
+      { what: 'the failed host stopped', timeoutMs: 30_000 },
+    );
+    copyFileSync(process.env.MEDIASOUP_WORKER_BIN!, workerBin);
+    await waitFor(
+      () => hosting.info(),
+      (current) => current !== null,
+      { what: 'hosting started again', timeoutMs: 30_000 },
+    );
+  } finally {
+    await hosting.stop();
+    rmSync(binDir, { recursive: true, force: true });
+  }
+});

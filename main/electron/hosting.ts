@@ -5,14 +5,20 @@ import type { Logger } from '../host/logger';
 import { startHost, type RunningHost } from '../host/host';
 import { toDeepLink } from './deep-link';
 
+/** How often the app restarts a host that lost all its media workers before it gives up. */
+export const HOST_RESTARTS = { max: 3, windowMs: 5 * 60_000, delayMs: 1_000 };
+
 /**
  * Hosting from the desktop app: the same host as `npm run host`, started and
  * stopped inside the main process (its mediasoup workers are child
- * processes, so the window stays responsive).
+ * processes, so the window stays responsive). The app is the host's
+ * supervisor: a host that can no longer start any media worker is restarted
+ * (quietly, so the people in the meeting rejoin), a few times at most.
  */
 export class HostingController {
   private running: { host: RunningHost; info: HostingInfo } | undefined;
   private starting: Promise<HostingInfo> | undefined;
+  private readonly restarts: number[] = [];
 
   constructor(
     private readonly config: () => HostConfig,
@@ -23,7 +29,9 @@ export class HostingController {
   start(): Promise<HostingInfo> {
     if (this.running) return Promise.resolve(this.running.info);
     this.starting ??= (async () => {
-      const host = await startHost(this.config(), this.log);
+      const host = await startHost(this.config(), this.log, {
+        onFatal: () => void this.restart(host),
+      });
       const info: HostingInfo = {
         inviteUrl: host.inviteUrl,
         deepLink: toDeepLink(host.inviteUrl),
@@ -36,6 +44,27 @@ export class HostingController {
       return info;
     })().finally(() => (this.starting = undefined));
     return this.starting;
+  }
+
+  /** A host that can no longer carry media: stop it without ending the meeting, and start it again. */
+  private async restart(host: RunningHost): Promise<void> {
+    if (this.running?.host !== host) return;
+    this.running = undefined;
+    await host.close({ restarting: true });
+    const now = Date.now();
+    const recent = this.restarts.filter((at) => now - at < HOST_RESTARTS.windowMs);
+    this.restarts.splice(0, this.restarts.length, ...recent, now);
+    if (recent.length >= HOST_RESTARTS.max) {
+      this.log.error('the host keeps failing to start its media workers; hosting stopped');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, HOST_RESTARTS.delayMs));
+    try {
+      await this.start();
+      this.log.info('hosting restarted after the media workers failed');
+    } catch (error) {
+      this.log.error({ err: error }, 'could not restart hosting');
+    }
   }
 
   info(): HostingInfo | null {

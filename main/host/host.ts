@@ -57,8 +57,12 @@ export interface RunningHost {
   store: HubStore;
   rooms: RoomRegistry;
   pool: WorkerPool;
-  /** Ends the meeting for everyone, on purpose: clients are told the host ended it. */
-  close(): Promise<void>;
+  /**
+   * Stops the host. By default the meeting ends for everyone, on purpose:
+   * clients are told the host ended it. `{ restarting: true }` (a supervisor
+   * restarts the host) says nothing, so clients rejoin once it is back.
+   */
+  close(options?: { restarting?: boolean }): Promise<void>;
 }
 
 export interface HostEvents {
@@ -153,10 +157,10 @@ export async function startHost(
     });
   }
 
-  const closeAll = async () => {
-    await door.closeAll();
+  const closeAll = async ({ restarting = false } = {}) => {
+    await door.closeAll(!restarting);
     await app.close();
-    rooms.closeAll('host_ended');
+    rooms.closeAll(restarting ? 'media_restarted' : 'host_ended');
     pool.close();
     presence.close();
     db.close();

@@ -161,18 +161,21 @@ export class ClientDoor {
   }
 
   /**
-   * The host stops on purpose: everyone in a room is told the meeting ended
-   * (so clients do not retry), then every socket closes as "going away".
+   * The host stops. On purpose (`announce`), everyone in a room is told the
+   * meeting ended, so clients do not retry, and sockets close as "going
+   * away". Otherwise (the host restarts itself) sockets close with 1012
+   * (service restart) and no word: clients rejoin once it is back.
    */
-  async closeAll(): Promise<void> {
+  async closeAll(announce: boolean): Promise<void> {
     this.membership.releaseAll();
     await Promise.all(
       this.deps.sessions.all().map(async (session) => {
         await session.enqueue(() => {
-          this.membership.sendAway(session, 'host_ended', CLOSED_MESSAGES.host_ended);
+          if (announce) this.membership.sendAway(session, 'host_ended', CLOSED_MESSAGES.host_ended);
           this.disconnect(session, false);
         });
-        session.socket.close(CLOSE.goingAway, 'host shutting down');
+        if (announce) session.socket.close(CLOSE.goingAway, 'host shutting down');
+        else session.socket.close(CLOSE.serviceRestart, 'host restarting');
       }),
     );
   }

@@ -39,6 +39,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
 export const CLOSE = {
   goingAway: 1001,
   policy: 1008,
+  serviceRestart: 1012,
   tryAgainLater: 1013,
 } as const;
 
