@@ -6,7 +6,9 @@ import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { HostError } from '../host/host-error';
 import { newId } from '../storage/hub-store';
-import { buildAnswer, buildConsumerOffer, parseAnswer, parseOffer } from './sdp-bridge';
+import { parseAnswer, parseOffer } from '../sfu/sdp/parse';
+import { buildAnswer } from '../sfu/sdp/publisher-answer';
+import { buildConsumerOffer } from '../sfu/sdp/subscriber-offer';
 
 /**
  * What a REST user receives from one other user: a transport of its own and
