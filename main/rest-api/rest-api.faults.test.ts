@@ -5,7 +5,8 @@ import { startTestHost, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { answerOffer, applyAnswer, createPublisherOffer } from '../../testing/plain-peer';
 import type { Room } from '../sfu/room';
-import { MAX_PENDING_PER_ROOM, RestDoor } from './rest-door';
+import { RestDoor } from './rest-door';
+import { MAX_PENDING_PER_ROOM } from './room-queue';
 import { USER_INFO_MAX_BYTES, USER_INFO_MAX_DEPTH } from '../../shared/protocol/rest';
 
 // Faults and races at the REST door, against a real host and worker: every
