@@ -102,7 +102,7 @@ export class ClientDoor {
     }
     const parsed = parseUpstream(frame.toString('utf8'));
     if (!parsed.ok)
-      return session.sendError(SOCKET_PREFIX, parsed.cid, parsed.reason, parsed.message);
+      return session.sendError(parsed.prefix, parsed.cid, parsed.reason, parsed.message);
     if (parsed.ping) return session.send(SOCKET_PREFIX, 'downstream-pong', { cid: parsed.cid });
     const { roomType, name, payload } = parsed;
     try {

@@ -3,6 +3,7 @@ import { MessageRejectedError, type MessageSocket } from '../../shared/client/me
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
 import { MAX_FRAME_BYTES, type DownstreamPayloads } from '../../shared/protocol/messages';
 import { joinAsGuest, startTestHost, type TestHost } from '../../testing/host';
+import { waitFor } from '../../testing/wait';
 
 // Bad input of every kind gets a clear error; the host keeps running and
 // other rooms are not disturbed.
@@ -259,5 +260,64 @@ describe('WebSocket messages', () => {
       [granted.sendTransport.id, granted.recvTransport.id].sort(),
     );
     calm.socket.close();
+  });
+});
+
+describe('seed fidelity', () => {
+  test('room.get answers every field of the seed’s example response', async () => {
+    const guest = await joinAsGuest(host, 'Surendar Ramasamy');
+    // The seed's example response, field by field (values are the host's own).
+    const seedFields = [
+      ...['id', 'room_id', 'user_id', 'socket_id', 'presenter_id', 'ctime', 'hub_id'],
+      ...['avatar_id', 'guest_name', 'role', 'screen_id', 'permission', 'email', 'firstname'],
+      ...['lastname', 'fullname', 'type', 'use_node', 'use_location', 'pushNode'],
+      ...['pushLocation', 'endpointAddress', 'endpointRoute', 'status'],
+    ];
+    for (const field of seedFields) expect(guest.room).toHaveProperty(field);
+    expect(guest.room).toMatchObject({
+      avatar_id: guest.userId,
+      firstname: 'Surendar',
+      lastname: 'Ramasamy',
+      email: null,
+      screen_id: null,
+      // A member is no presenter, and no presenter is in the room yet.
+      role: 'attendee',
+      presenter_id: null,
+      use_node: guest.room.endpointAddress,
+      pushNode: guest.room.endpointAddress,
+      use_location: guest.room.endpointRoute,
+      pushLocation: guest.room.endpointRoute,
+    });
+    guest.socket.close();
+  });
+
+  test('an error about a room message comes back with that message’s prefix', async () => {
+    const guest = await joinAsGuest(host, 'Prefix');
+    const raw = guest.socket.socket;
+    const replies: string[] = [];
+    raw.addEventListener('message', (event) =>
+      replies.push(JSON.parse(String(event.data))[0] as string),
+    );
+    const answered = async (frame: string) => {
+      const before = replies.length;
+      guest.socket.sendRaw(frame);
+      await waitFor(
+        () => replies.length,
+        (n) => n > before,
+        { what: `a reply to ${frame}`, intervalMs: 10 },
+      );
+      return replies[before];
+    };
+    expect(await answered(JSON.stringify(['meeting.upstream-offer', { cid: 'x' }]))).toBe(
+      'meeting.downstream-error',
+    );
+    expect(await answered(JSON.stringify(['meeting.upstream-nonsense', { cid: 'y' }]))).toBe(
+      'meeting.downstream-error',
+    );
+    expect(await answered('not json')).toBe('socket.downstream-error');
+    expect(await answered(JSON.stringify(['nowhere.upstream-offer', {}]))).toBe(
+      'socket.downstream-error',
+    );
+    guest.socket.close();
   });
 });

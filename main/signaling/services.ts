@@ -13,7 +13,7 @@ import {
 import { asHostError, HostError, isHostFault, SERVICE_REPLY } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { RoomRegistry } from '../sfu/rooms';
-import type { HubStore, User } from '../storage/hub-store';
+import { nameParts, type HubStore, type User } from '../storage/hub-store';
 import type { Presence } from '../presence/presence';
 import type { SessionRegistry } from './session';
 import { SignUpLimiter, type SignUpLimits } from './sign-up-limiter';
@@ -86,6 +86,17 @@ export class ServiceApi {
       const roomId = this.deps.store.roomIdFor(request.hub_id, request.room_type);
       const room = await this.deps.rooms.open(roomId, request.hub_id);
       const now = Math.floor(Date.now() / 1000);
+      const inRoom = this.deps.sessions.inRoom(room);
+      const isPresenter = (userId: string) =>
+        (this.deps.store.privilegeOf(request.hub_id, userId) ?? 0) >= PRIVILEGE.admin;
+      const presenter =
+        privilege >= PRIVILEGE.admin
+          ? request.socket_id
+          : (inRoom.find((session) => session.user && isPresenter(session.user.id))?.id ?? null);
+      const sharing = inRoom.find((session) =>
+        [...(session.peer?.producers.values() ?? [])].some((p) => p.appData.source === 'screen'),
+      );
+      const endpoint = { address: context.hostHeader, route: WS_ROUTE };
       return {
         id: room.id,
         room_id: room.id,
@@ -99,8 +110,17 @@ export class ServiceApi {
         permission: privilege,
         ctime: now,
         status: room.peers.size > 0 ? 'started' : 'idle',
-        endpointAddress: context.hostHeader,
-        endpointRoute: WS_ROUTE,
+        endpointAddress: endpoint.address,
+        endpointRoute: endpoint.route,
+        presenter_id: presenter,
+        avatar_id: user.id,
+        screen_id: sharing?.id ?? null,
+        email: null,
+        ...nameParts(user.fullname),
+        use_node: endpoint.address,
+        use_location: endpoint.route,
+        pushNode: endpoint.address,
+        pushLocation: endpoint.route,
       };
     },
     'yp.bind_socket': (request, user) => {

@@ -317,15 +317,19 @@ export class HubStore {
   }
 }
 
+/** A display name as the seed's first and last name (guests give one name; the last may be null). */
+export function nameParts(fullname: string): { firstname: string; lastname: string | null } {
+  const [firstname = fullname, ...rest] = fullname.split(' ');
+  return { firstname, lastname: rest.length ? rest.join(' ') : null };
+}
+
 function toHubMember(row: MemberRow): HubMember {
-  const [firstname = row.fullname, ...rest] = row.fullname.split(' ');
   return {
     page: 1,
     id: row.id,
     privilege: row.privilege,
     email: null,
-    firstname,
-    lastname: rest.length ? rest.join(' ') : null,
+    ...nameParts(row.fullname),
     fullname: row.fullname,
     surname: row.fullname,
     online: String(row.online_status) as OnlineStatus,

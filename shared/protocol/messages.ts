@@ -224,7 +224,14 @@ export type ParsedUpstream =
         payload: UpstreamMessage<N>;
       };
     }[UpstreamName]
-  | { ok: false; cid: string | null; reason: WsErrorReason; message: string };
+  | {
+      ok: false;
+      /** The prefix to answer with: the message's room type when it names one, else `socket`. */
+      prefix: MessagePrefix;
+      cid: string | null;
+      reason: WsErrorReason;
+      message: string;
+    };
 
 /** Parses and validates one client frame. Never throws. */
 export function parseUpstream(frame: string): ParsedUpstream {
@@ -232,11 +239,18 @@ export function parseUpstream(frame: string): ParsedUpstream {
   try {
     raw = JSON.parse(frame);
   } catch {
-    return { ok: false, cid: null, reason: 'invalid_json', message: 'frame is not valid JSON' };
+    return {
+      ok: false,
+      prefix: SOCKET_PREFIX,
+      cid: null,
+      reason: 'invalid_json',
+      message: 'frame is not valid JSON',
+    };
   }
   if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'string') {
     return {
       ok: false,
+      prefix: SOCKET_PREFIX,
       cid: null,
       reason: 'invalid_message',
       message: 'a message is a JSON array ["<room_type>.<name>", payload]',
@@ -253,19 +267,32 @@ export function parseUpstream(frame: string): ParsedUpstream {
     const ping = pingSchema.safeParse(payload);
     return ping.success
       ? { ok: true, ping: true, cid: ping.data.cid }
-      : { ok: false, cid, reason: 'invalid_message', message: 'a ping is {"cid": "<id>"}' };
+      : {
+          ok: false,
+          prefix: SOCKET_PREFIX,
+          cid,
+          reason: 'invalid_message',
+          message: 'a ping is {"cid": "<id>"}',
+        };
   }
   const dot = fullName.indexOf('.');
   const roomType = roomTypeSchema.safeParse(fullName.slice(0, dot));
   const name = fullName.slice(dot + 1);
   if (dot < 0 || !roomType.success || !Object.hasOwn(upstreamMessageSchemas, name)) {
-    return { ok: false, cid, reason: 'unknown_message', message: `unknown message "${fullName}"` };
+    return {
+      ok: false,
+      prefix: dot >= 0 && roomType.success ? roomType.data : SOCKET_PREFIX,
+      cid,
+      reason: 'unknown_message',
+      message: `unknown message "${fullName}"`,
+    };
   }
   const schema = upstreamMessageSchemas[name as UpstreamName];
   const result = schema.safeParse(payload);
   if (!result.success) {
     return {
       ok: false,
+      prefix: roomType.data,
       cid,
       reason: 'invalid_message',
       message: `${fullName}: ${z.prettifyError(result.error)}`,

@@ -90,6 +90,21 @@ export interface RoomData {
   /** Where the room's WebSocket lives (host:port) and its path. */
   endpointAddress: string;
   endpointRoute: string;
+  /** The socket of a presenter (owner or admin) in the room, the caller's when it is one; null when none is there. */
+  presenter_id: string | null;
+  /** The user whose avatar to show: the caller (guests have no picture, clients draw initials). */
+  avatar_id: string;
+  /** The socket sharing its screen in the room, or null. */
+  screen_id: string | null;
+  /** Guests on a LAN host have no e-mail address. */
+  email: string | null;
+  firstname: string;
+  lastname: string | null;
+  /** The seed's media node and push channel: on a LAN host both are the host itself (endpointAddress/Route). */
+  use_node: string;
+  use_location: string;
+  pushNode: string;
+  pushLocation: string;
 }
 
 export interface BindSocketData {
