@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -14,6 +15,12 @@ import {
   createPublisherOffer,
   plainFramesDecoded,
 } from '../../testing/plain-peer';
+import {
+  restEventSchemas,
+  type RestEventData,
+  type RestEventName,
+} from '../../shared/protocol/rest';
+import { MAX_STREAMS_PER_ROOM } from './event-streams';
 
 // The seed-002 door with real peers: plain RTCPeerConnection pages publish
 // and receive through SDP offer/answer, in the same rooms as React clients.
@@ -235,12 +242,18 @@ describe('two plain WebRTC peers through the REST API', () => {
   });
 });
 
-test('REST peers and React clients share a room both ways', async () => {
+/** A harness page (the client door's protocol, as the React client speaks it) signed up and bound to the hub's room. */
+async function harnessJoins(fullname: string) {
   const reactPage = await openHarnessPage(browser, host.origin);
   const joined = await reactPage.evaluate(
-    ([hubId, invite]) => harness.join(hubId, invite, 'React Rita'),
-    [host.hub.id, host.hub.inviteSecret] as const,
+    ([hubId, invite, name]) => harness.join(hubId, invite, name),
+    [host.hub.id, host.hub.inviteSecret, fullname] as const,
   );
+  return { reactPage, joined };
+}
+
+test('REST peers and React clients share a room both ways', async () => {
+  const { reactPage, joined } = await harnessJoins('React Rita');
   const roomId = joined.room.room_id;
   await reactPage.evaluate(() => harness.requestAccess());
   await reactPage.evaluate(() => harness.publish());
@@ -404,4 +417,189 @@ describe('bad requests get a JSON error and a 4xx; nothing is left behind', () =
       await waitFor(orphans, (left) => left.routers.length === 0, { what: 'routers released' }),
     ).toEqual({ routers: [], transports: [] });
   });
+});
+
+// GET /rooms/:room_id/events: a REST user learns of a React client who starts
+// publishing after it joined, and receives it through the offer in the event.
+
+type Received = { [K in RestEventName]: { event: K; data: RestEventData<K> } }[RestEventName];
+
+/**
+ * An event stream of `roomId`, read as it comes: every event checked against
+ * its schema. Over a connection of its own (node:http, no pool), as an
+ * EventSource has.
+ */
+async function openEvents(roomId: string, token = 'test-token', origin = host.origin) {
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    get(
+      `${origin}/rooms/${roomId}/events`,
+      { agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} },
+      resolve,
+    ).on('error', reject),
+  );
+  response.setEncoding('utf8');
+  const events: Received[] = [];
+  let ended = false;
+  let buffer = '';
+  response.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (response.statusCode !== 200) return;
+    for (let end; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
+      const lines = buffer.slice(0, end).split('\n');
+      const field = (name: string) =>
+        lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+      const event = field('event') as RestEventName | undefined;
+      if (!event) continue;
+      const data = restEventSchemas[event].parse(JSON.parse(field('data')!));
+      events.push({ event, data } as Received);
+    }
+  });
+  const done = () => (ended = true);
+  response.on('end', done).on('close', done).on('error', done);
+  /** The body of a refusal. */
+  const json = () =>
+    waitFor(
+      () => ended,
+      (yes) => yes,
+      { what: 'the refusal body' },
+    ).then(() => JSON.parse(buffer) as unknown);
+  const next = <K extends RestEventName>(
+    event: K,
+    accept: (data: RestEventData<K>) => boolean = () => true,
+  ) =>
+    waitFor(
+      () =>
+        events.findLast(
+          (received) => received.event === event && accept(received.data as RestEventData<K>),
+        ),
+      (found) => found !== undefined,
+      { what: `event ${event}` },
+    ).then((found) => found!.data as RestEventData<K>);
+  return {
+    status: response.statusCode,
+    type: response.headers['content-type'],
+    json,
+    events,
+    next,
+    ended: () => ended,
+    close: () => response.destroy(),
+  };
+}
+
+test('a REST subscriber learns of a React client publishing after it joined, and receives it', async () => {
+  const { reactPage, joined } = await harnessJoins('React Rosa');
+  const roomId = joined.room.room_id;
+  // The REST subscriber is in the room first, and listens.
+  expect((await api('POST', `/rooms/${roomId}`, { userId: 'rest-sub' })).status).toBe(200);
+  const stream = await openEvents(roomId);
+  expect(stream.type).toMatch(/^text\/event-stream/);
+
+  await reactPage.evaluate(() => harness.requestAccess());
+  await reactPage.evaluate(() => harness.publish());
+  await reactPage.evaluate(() => harness.enter());
+  expect(await stream.next('user-joined', (d) => d.userId === joined.user_id)).toEqual({
+    userId: joined.user_id,
+    userInfo: { fullname: 'React Rosa' },
+  });
+  const published = await stream.next(
+    'user-published',
+    (d) => d.userId === joined.user_id && !!d.offers['rest-sub']?.sdp.includes('m=video'),
+  );
+  expect(published.constraints).toEqual({ audio: true, video: true });
+
+  const subscriber = await openBlankPage(browser);
+  const answer = await answerOffer(subscriber, published.offers['rest-sub']!);
+  expect(
+    await api('POST', `/rooms/${roomId}/users/rest-sub/consume`, {
+      producerUserId: joined.user_id,
+      answer,
+    }),
+  ).toEqual({ status: 200, body: { status: 'connected' } });
+  await decodesVideo(subscriber);
+
+  // A REST publisher: its broadcast carries the offers its `outbound` had; then it stops and leaves.
+  await api('POST', `/rooms/${roomId}/users/rest-pub`, { userInfo: { name: 'Pub' } });
+  expect(await stream.next('user-joined', (d) => d.userId === 'rest-pub')).toEqual({
+    userId: 'rest-pub',
+    userInfo: { name: 'Pub' },
+  });
+  const publisher = await openBlankPage(browser);
+  const produced = await api('POST', `/rooms/${roomId}/users/rest-pub/produce`, {
+    offer: await createPublisherOffer(publisher),
+  });
+  await applyAnswer(publisher, produced.body.answer);
+  const restPublished = await stream.next('user-published', (d) => d.userId === 'rest-pub');
+  expect(restPublished).toMatchObject({
+    userInfo: { name: 'Pub' },
+    constraints: { audio: true, video: true },
+  });
+  expect(Object.keys(restPublished.offers)).toEqual(['rest-sub']);
+  expect(restPublished.offers['rest-sub']).toEqual(produced.body.outbound[0].offer);
+  await api('DELETE', `/rooms/${roomId}/users/rest-pub/produce`);
+  expect(await stream.next('user-unpublished', (d) => d.userId === 'rest-pub')).toEqual({
+    userId: 'rest-pub',
+    userInfo: { name: 'Pub' },
+  });
+  await api('DELETE', `/rooms/${roomId}/users/rest-pub`);
+  await stream.next('user-left', (d) => d.userId === 'rest-pub');
+  expect(stream.events.filter((e) => e.event === 'user-unpublished')).toHaveLength(1);
+
+  // Deleting the room ends the stream with room-closed.
+  expect((await api('DELETE', `/rooms/${roomId}`)).status).toBe(200);
+  expect(await stream.next('room-closed')).toEqual({ reason: 'room_deleted' });
+  await waitFor(stream.ended, (ended) => ended, { what: 'the stream to end' });
+  for (const page of [reactPage, subscriber, publisher]) await page.close();
+});
+
+describe('refusals', () => {
+  test('401 without the token, 404 for an unknown room', async () => {
+    const noToken = await openEvents('anything', '');
+    expect(noToken.status).toBe(401);
+    expect(await noToken.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    const unknown = await openEvents('no-such-room');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  test(`a room holds ${MAX_STREAMS_PER_ROOM} streams; the next is 429 until one closes`, async () => {
+    await api('POST', '/rooms/busy', { userId: 'u' });
+    const streams = await Promise.all(
+      Array.from({ length: MAX_STREAMS_PER_ROOM }, () => openEvents('busy')),
+    );
+    expect(streams.map((s) => s.status)).toEqual(Array(MAX_STREAMS_PER_ROOM).fill(200));
+    const extra = await openEvents('busy');
+    expect(extra.status).toBe(429);
+    expect(await extra.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    streams[0]!.close();
+    const again = await waitFor(
+      () => openEvents('busy'),
+      (s) => s.status === 200,
+      { what: 'a free stream slot' },
+    );
+    // The last user leaving closes the room: every stream ends with room-closed.
+    await api('DELETE', '/rooms/busy/users/u');
+    for (const stream of [again, ...streams.slice(1)]) {
+      expect(await stream.next('room-closed')).toEqual({ reason: 'empty' });
+      await waitFor(stream.ended, (ended) => ended, { what: 'the stream to end' });
+    }
+  });
+});
+
+test('a host that stops ends its streams with room-closed, and does not wait for them', async () => {
+  const other = await startTestHost({ apiToken: 'test-token' });
+  try {
+    const created = await fetch(`${other.origin}/rooms/stopping`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'u' }),
+    });
+    expect(created.status).toBe(200);
+    const stream = await openEvents('stopping', 'test-token', other.origin);
+    expect(stream.status).toBe(200);
+    await other.dispose();
+    expect(await stream.next('room-closed')).toEqual({ reason: 'host_stopped' });
+    await waitFor(stream.ended, (ended) => ended, { what: 'the stream to end' });
+  } finally {
+    await other.dispose();
+  }
 });

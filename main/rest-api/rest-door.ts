@@ -8,6 +8,8 @@ import { HostError } from '../host/host-error';
 import { newId } from '../storage/hub-store';
 import { parseOffer } from '../sfu/sdp/parse';
 import { buildAnswer } from '../sfu/sdp/publisher-answer';
+import type { FastifyReply } from 'fastify';
+import { RestEvents } from './events';
 import { RestUsers, type RestUser } from './rest-users';
 import { RoomQueue } from './room-queue';
 import { acceptAnswer, offerTo } from './subscriptions';
@@ -37,12 +39,14 @@ const NOTHING_SENT: Constraints = { audio: false, video: false };
 export class RestDoor {
   private readonly users: RestUsers;
   private readonly queue = new RoomQueue();
+  private readonly events: RestEvents;
 
   constructor(
     private readonly rooms: RoomRegistry,
     private readonly hubId: string,
   ) {
     this.users = new RestUsers(rooms);
+    this.events = new RestEvents(rooms, this.users, this.queue);
   }
 
   createRoom(roomId: string | undefined, body: RestRequest<'createRoom'>) {
@@ -84,7 +88,7 @@ export class RestDoor {
     const user: RestUser = { peer, userInfo, publishing: undefined, subscriptions: new Map() };
     // Removing the peer closes its transports (and so every subscription made below).
     const undo: Undo = [() => room.removePeer(peer)];
-    return undoing(undo, async () => {
+    const joined = await undoing(undo, async () => {
       this.users.add(room, user);
       // REST users take what the router offers; the SDP answer confirms the codecs.
       room.enter(peer, room.router.rtpCapabilities);
@@ -99,6 +103,8 @@ export class RestDoor {
       );
       return { userId, userInfo, users };
     });
+    this.events.joined(room, peer, userInfo);
+    return joined;
   }
 
   produce(roomId: string, userId: string, body: RestRequest<'produce'>) {
@@ -123,7 +129,7 @@ export class RestDoor {
         if (user.publishing === transport) user.publishing = undefined;
       },
     ];
-    return undoing(undo, async () => {
+    const published = await undoing(undo, async () => {
       await room.connectTransport(user.peer, transport.id, offer.dtlsParameters);
       const offered: Constraints = {
         audio: offer.tracks.some((track) => track.kind === 'audio'),
@@ -168,6 +174,8 @@ export class RestDoor {
         outbound,
       };
     });
+    this.events.published(room, user.peer, published.constraints, published.outbound);
+    return published;
   }
 
   consume(roomId: string, userId: string, body: RestRequest<'consume'>) {
@@ -206,6 +214,16 @@ export class RestDoor {
       room.close('room_deleted');
       return { count };
     });
+  }
+
+  /** `GET /rooms/:room_id/events`: `reply` becomes the room's event stream. */
+  openEvents(roomId: string, reply: FastifyReply): void {
+    this.events.openStream(this.room(roomId), reply);
+  }
+
+  /** Ends every event stream: the host is stopping (and waits for open connections). */
+  endEventStreams(): void {
+    this.events.streams.endAll();
   }
 
   /** Bytes moving per user, from mediasoup's transport counters. */

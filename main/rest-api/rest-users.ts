@@ -53,6 +53,16 @@ export class RestUsers {
     return user;
   }
 
+  /** Every REST user of `room`. */
+  all(room: Room): RestUser[] {
+    return [...(this.users.get(room)?.values() ?? [])];
+  }
+
+  /** Whether `peer` came through the REST door. */
+  isRest(room: Room, peer: Peer): boolean {
+    return this.users.get(room)?.get(peer.userId)?.peer === peer;
+  }
+
   /** The REST users of `room` but `self`. */
   othersThan(room: Room, self: RestUser): RestUser[] {
     return [...(this.users.get(room)?.values() ?? [])].filter((user) => user !== self);

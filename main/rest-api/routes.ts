@@ -82,6 +82,15 @@ export async function restApiRoutes(
   app.delete<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id', limit, (request) =>
     door.deleteRoom(request.params.room_id),
   );
+  app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/events', async (request, reply) => {
+    door.openEvents(request.params.room_id, reply);
+    return reply;
+  });
+  // Event streams stay open until their room closes; the host's stop waits for open connections.
+  app.addHook('preClose', (done) => {
+    door.endEventStreams();
+    done();
+  });
   app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/stats', limit, (request) =>
     door.stats(request.params.room_id),
   );

@@ -90,3 +90,39 @@ export interface RestErrorBody {
     message: string;
   };
 }
+
+/** Why an event stream ends with `room-closed`: the room's reason, `empty` when its last user left, or the host stopping. */
+export const REST_ROOM_CLOSED_REASONS = [
+  'host_ended',
+  'room_deleted',
+  'replaced',
+  'media_restarted',
+  'join_timeout',
+  'empty',
+  'host_stopped',
+] as const;
+
+const eventUser = {
+  userId: z.string(),
+  userInfo: z.record(z.string(), z.unknown()),
+};
+
+/**
+ * The payloads of `GET /rooms/:room_id/events` (server-sent events): the SSE
+ * `event:` field is the key, `data:` one line of JSON in that shape.
+ */
+export const restEventSchemas = {
+  'user-joined': z.object(eventUser),
+  /** An offer per REST user of the room (by its user id) to receive this one: answer with `.../consume`. */
+  'user-published': z.object({
+    ...eventUser,
+    constraints: constraintsSchema,
+    offers: z.record(z.string(), sessionDescription('offer')),
+  }),
+  'user-unpublished': z.object(eventUser),
+  'user-left': z.object(eventUser),
+  'room-closed': z.object({ reason: z.enum(REST_ROOM_CLOSED_REASONS) }),
+} as const;
+
+export type RestEventName = keyof typeof restEventSchemas;
+export type RestEventData<K extends RestEventName> = z.infer<(typeof restEventSchemas)[K]>;
