@@ -151,14 +151,22 @@ export async function acceptAnswer(user: RestUser, body: RestRequest<'consume'>)
   // Not dtlsState: once ICE is up mediasoup may already run DTLS as server, but it
   // still needs connect() for the subscriber's fingerprint.
   if (!subscription.connected) {
-    await subscription.transport.connect({ dtlsParameters: answer.dtlsParameters });
+    await subscription.transport
+      .connect({ dtlsParameters: answer.dtlsParameters })
+      .catch((error: unknown) => {
+        // The broadcaster left meanwhile and took this transport along (the worker may say so first).
+        if (subscription.transport.closed || (error as Error).name === 'NotFoundError')
+          throw new HostError('conflict', `user ${body.producerUserId} stopped broadcasting`);
+        throw error;
+      });
     subscription.connected = true;
   }
   await Promise.all(
     live.map((consumer) =>
       consumer.resume().catch((error: unknown) => {
-        // Its broadcaster stopped meanwhile (the client door): nothing left to resume.
-        if (!consumer.closed) throw error;
+        // Its broadcaster stopped meanwhile (the client door): nothing left to resume. The
+        // worker may say so (NotFoundError) before the close reaches this side.
+        if (!consumer.closed && (error as Error).name !== 'NotFoundError') throw error;
       }),
     ),
   );
