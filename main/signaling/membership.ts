@@ -171,7 +171,8 @@ export class Membership {
     const { room, peer } = session;
     if (!room || !peer) return;
     if (session.joinTimer || room.isClosed) return this.leave(session);
-    session.room = session.peer = session.roomType = undefined;
+    // Still in the meeting for presence: the hold owes its leftMeeting (release()).
+    this.detach(session);
     const timer = setTimeout(() => {
       this.release(peer.id);
       room.removePeer(peer);
@@ -209,10 +210,16 @@ export class Membership {
     this.deps.presence.leftMeeting(entry.peer.userId);
   }
 
+  /** The socket is out of the room: presence counts one meeting less for its user. */
   private forget(session: ClientSession): void {
+    this.detach(session);
+    this.deps.presence.leftMeeting(session.user!.id);
+  }
+
+  /** The socket no longer speaks for its peer. */
+  private detach(session: ClientSession): void {
     clearTimeout(session.joinTimer);
     session.joinTimer = undefined;
     session.room = session.peer = session.roomType = undefined;
-    this.deps.presence.leftMeeting(session.user!.id);
   }
 }
