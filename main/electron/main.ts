@@ -24,6 +24,7 @@ import {
   DEFAULT_RTC_PORT,
   type HostConfig,
 } from '../host/config';
+import { DESKTOP_APP_ORIGIN } from '../host/host';
 import { createLogger } from '../host/logger';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL } from './deep-link';
 import { HostingController } from './hosting';
@@ -31,7 +32,6 @@ import { registerIpcHandlers } from './ipc';
 import { TrustedOrigins } from './trust';
 import { resolveWorkerBinary } from './worker-binary';
 
-const APP_ORIGIN = 'app://roundtable';
 const RENDERER_DIR = join(import.meta.dirname, '..', 'renderer');
 const CSP = [
   "default-src 'self'",
@@ -55,7 +55,7 @@ app.setAsDefaultProtocolClient(PROTOCOL);
 const logDir = join(app.getPath('userData'), 'logs');
 mkdirSync(logDir, { recursive: true });
 const log = createLogger('info', join(logDir, 'host.log'));
-const trust = new TrustedOrigins(APP_ORIGIN);
+const trust = new TrustedOrigins(DESKTOP_APP_ORIGIN);
 const hosting = new HostingController(
   (): HostConfig => ({
     port: DEFAULT_PORT,
@@ -127,7 +127,7 @@ function createWindow(): BrowserWindow {
     });
     if (choice === 1) event.preventDefault();
   });
-  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  void win.loadURL(`${DESKTOP_APP_ORIGIN}/index.html`);
   return win;
 }
 
@@ -202,12 +202,12 @@ app.whenReady().then(() => {
       },
       stop: async () => {
         await hosting.stop();
-        await window?.loadURL(`${APP_ORIGIN}/index.html`);
+        await window?.loadURL(`${DESKTOP_APP_ORIGIN}/index.html`);
       },
       info: () => hosting.info(),
     },
     trust,
-    appOrigin: APP_ORIGIN,
+    appOrigin: DESKTOP_APP_ORIGIN,
     openInvite,
     openLogs: async () => shell.showItemInFolder(join(logDir, 'host.log')),
   });

@@ -12,7 +12,7 @@ import { RoomRegistry } from '../sfu/rooms';
 import { WorkerPool } from '../sfu/worker-pool';
 import { ClientDoor } from '../signaling/client-door';
 import { clientDoorRoutes } from '../signaling/http-routes';
-import { ServiceApi, WS_ROUTE } from '../signaling/services';
+import { ServiceApi } from '../signaling/services';
 import { SessionRegistry } from '../signaling/session';
 import { openDatabase } from '../storage/database';
 import { HubStore, type Hub } from '../storage/hub-store';
@@ -138,17 +138,11 @@ export async function startHost(
     ...(certificate ? { https: { cert: certificate.cert, key: certificate.key } } : {}),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
-  const allowedOrigins = new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.url.split('?')[0] !== WS_ROUTE) return;
-    const origin = request.headers.origin;
-    // Programs send no Origin; a browser always does, and a page must be ours to use the socket.
-    if (origin === undefined || allowedOrigins.has(origin) || sameHost(origin, request.host))
-      return;
-    log.warn({ origin }, 'refused a WebSocket from a page of another origin');
-    return reply.code(403).send({ error: 'this host accepts WebSockets only from its own pages' });
+  await app.register(clientDoorRoutes, {
+    services,
+    door,
+    webSocketOrigins: new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]),
   });
-  await app.register(clientDoorRoutes, { services, door });
   await app.register(restApiRoutes, { door: new RestDoor(rooms, hub.id), apiToken });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
     await app.register(fastifyStatic, {
@@ -192,11 +186,6 @@ export async function startHost(
     pool,
     close: closeAll,
   };
-}
-
-/** Whether a page at `origin` was served by this host, reached as `host` (host:port). */
-function sameHost(origin: string, host: string): boolean {
-  return URL.canParse(origin) && new URL(origin).host === host;
 }
 
 /** The REST API's secret, made on first run and kept with the host's data. */

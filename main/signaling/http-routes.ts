@@ -56,7 +56,13 @@ export function bodyTimeout(timeoutMs: number): preParsingHookHandler {
  */
 export async function clientDoorRoutes(
   app: FastifyInstance,
-  options: { services: ServiceApi; door: ClientDoor; bodyTimeoutMs?: number },
+  options: {
+    services: ServiceApi;
+    door: ClientDoor;
+    bodyTimeoutMs?: number;
+    /** Page origins besides the host's own that may open the WebSocket (the desktop app's). */
+    webSocketOrigins?: ReadonlySet<string>;
+  },
 ) {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const service = (request.params as { service?: string }).service ?? 'unknown';
@@ -93,7 +99,24 @@ export async function clientDoorRoutes(
     },
   );
 
-  app.get(WS_ROUTE, { websocket: true }, (socket) => {
-    options.door.accept(socket);
-  });
+  app.get(
+    WS_ROUTE,
+    {
+      websocket: true,
+      // Refused before the upgrade: programs send no Origin; a browser always does, and a
+      // page must be the host's own (or the desktop app's) to use the socket.
+      preValidation: async (request, reply) => {
+        const origin = request.headers.origin;
+        if (origin === undefined || options.webSocketOrigins?.has(origin)) return;
+        if (URL.canParse(origin) && new URL(origin).host === request.host) return;
+        request.log.warn({ origin }, 'refused a WebSocket from a page of another origin');
+        return reply
+          .code(403)
+          .send({ error: 'this host accepts WebSockets only from its own pages' });
+      },
+    },
+    (socket) => {
+      options.door.accept(socket);
+    },
+  );
 }
