@@ -41,7 +41,19 @@ export class TestLan {
     const n = process.pid % 250;
     this.hostNs = `rt-host-${process.pid}`;
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    // IPv4 only: an IPv6 link-local address finishing duplicate detection a moment after a
+    // link comes up is a "network change" to Chromium, which then fails a page load in flight.
+    const ipv4Only = (ns: string, setting = 'all') =>
+      execFileSync('ip', [
+        'netns',
+        'exec',
+        ns,
+        'sysctl',
+        '-qw',
+        `net.ipv6.conf.${setting}.disable_ipv6=1`,
+      ]);
     ip('netns', 'add', this.hostNs);
+    ipv4Only(this.hostNs);
     ip('-n', this.hostNs, 'link', 'set', 'lo', 'up');
     for (let i = 0; i < clientMachines; i++) {
       const client: LanClient = {
@@ -51,6 +63,7 @@ export class TestLan {
       };
       const hostEnd = `rth${i}x${n}`;
       ip('netns', 'add', client.ns);
+      ipv4Only(client.ns);
       ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', client.device);
       ip('link', 'set', hostEnd, 'netns', this.hostNs);
       ip('link', 'set', client.device, 'netns', client.ns);
@@ -58,6 +71,7 @@ export class TestLan {
         [this.hostNs, hostEnd, client.hostIp],
         [client.ns, client.device, `10.${77 + i}.${n}.2`],
       ] as const) {
+        ipv4Only(ns, dev);
         ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
         ip('-n', ns, 'link', 'set', dev, 'up');
       }
