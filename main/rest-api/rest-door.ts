@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { types } from 'mediasoup';
 import type { Constraints, RestRequest } from '../../shared/protocol/rest';
 import type { Peer } from '../sfu/peer';
 import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { HostError } from '../host/host-error';
 import { newId } from '../storage/hub-store';
-import { parseOffer } from '../sfu/sdp/parse';
-import { buildAnswer } from '../sfu/sdp/publisher-answer';
+import { publishOffer } from '../sfu/sdp-publisher';
 import type { FastifyReply } from 'fastify';
 import { RestEvents } from './events';
 import { RestUsers, type RestUser } from './rest-users';
@@ -118,44 +116,25 @@ export class RestDoor {
         'conflict',
         `user ${userId} is already broadcasting; DELETE .../produce first`,
       );
-    // Everything about the offer is checked before anything is made.
-    const offer = parseOffer(body.offer.sdp, room.router.rtpCapabilities);
-    const transport = await room.createTransport(user.peer, 'send');
-    user.publishing = transport;
-    // Closing the transport closes its producers, and with them every consumer made of them.
+    // publishOffer reads the whole offer before it makes anything, and undoes what it made if it fails.
+    const published = await publishOffer(room, user.peer, `rest-${user.peer.id}`, body.offer.sdp, {
+      muted: { audio: body.constraints?.audio === false, video: body.constraints?.video === false },
+      sources: (kind) => (kind === 'audio' ? 'microphone' : 'camera'),
+    });
+    const link = published.link;
+    user.publishing = link;
+    // Closing the link closes its producers, and with them every consumer made of them.
     const undo: Undo = [
       () => {
-        transport.close();
-        if (user.publishing === transport) user.publishing = undefined;
+        link.close();
+        if (user.publishing === link) user.publishing = undefined;
       },
     ];
-    const published = await undoing(undo, async () => {
-      await room.connectTransport(user.peer, transport.id, offer.dtlsParameters);
-      const offered: Constraints = {
-        audio: offer.tracks.some((track) => track.kind === 'audio'),
-        video: offer.tracks.some((track) => track.kind === 'video'),
+    const result = await undoing(undo, async () => {
+      const constraints = body.constraints ?? {
+        audio: published.streams.some((stream) => stream.kind === 'audio'),
+        video: published.streams.some((stream) => stream.kind === 'video'),
       };
-      const constraints = body.constraints ?? offered;
-      const accepted = new Map<string, types.RtpParameters>();
-      for (const track of offer.tracks) {
-        try {
-          await room.produce(user.peer, transport.id, {
-            kind: track.kind,
-            rtpParameters: track.rtpParameters,
-            source: track.kind === 'audio' ? 'microphone' : 'camera',
-            paused: !constraints[track.kind],
-          });
-        } catch (error) {
-          if (error instanceof HostError || room.isClosed || transport.closed) throw error;
-          // The worker refused parameters the offer gave (the bridge checks what it knows of).
-          throw new HostError(
-            'invalid_sdp',
-            `the media server refused the ${track.kind} of a=mid:${track.mid}: ${(error as Error).message}`,
-          );
-        }
-        accepted.set(track.mid, track.rtpParameters);
-      }
-      const answer = buildAnswer(offer, transport, accepted);
       const outbound = await settleAll(
         this.users.othersThan(room, user).map(async (other) => {
           const toOther = await offerTo(room, other, user.peer, undo);
@@ -167,15 +146,15 @@ export class RestDoor {
         }),
       );
       return {
-        answer: { type: 'answer' as const, sdp: answer },
+        answer: { type: 'answer' as const, sdp: published.answer },
         userId,
         userInfo: user.userInfo,
         constraints,
         outbound,
       };
     });
-    this.events.published(room, user.peer, published.constraints, published.outbound);
-    return published;
+    this.events.published(room, user.peer, result.constraints, result.outbound);
+    return result;
   }
 
   consume(roomId: string, userId: string, body: RestRequest<'consume'>) {

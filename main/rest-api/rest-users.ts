@@ -1,6 +1,6 @@
-import type { types } from 'mediasoup';
 import type { RestUserSummary } from '../../shared/protocol/rest';
 import type { Peer } from '../sfu/peer';
+import type { SdpLink } from '../sfu/sdp-link';
 import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { HostError } from '../host/host-error';
@@ -12,8 +12,8 @@ import type { Subscription } from './subscriptions';
 export interface RestUser {
   peer: Peer;
   userInfo: Record<string, unknown>;
-  /** The transport this user publishes on (POST .../produce). */
-  publishing: types.WebRtcTransport | undefined;
+  /** The connection this user publishes on (POST .../produce). */
+  publishing: SdpLink | undefined;
   /** By the producing user's id. */
   subscriptions: Map<string, Subscription>;
 }

@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import { HostError } from '../host/host-error';
+import type { SdpLink } from './sdp-link';
 import type { PooledWorker } from './worker-pool';
 
 export interface ProducerAppData extends types.AppData {
@@ -17,8 +18,12 @@ export class Peer {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer>();
-  /** What this peer's device can receive; set when it enters. */
+  /** What this peer's device can receive (mediasoup form); an SDP client shows it in each receive offer instead. */
   rtpCapabilities: types.RtpCapabilities | undefined;
+  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
+  entered = false;
+  /** The seed form's SDP connections, by the id the client gave them (see sdp-link.ts). */
+  readonly sdpLinks = new Map<string, SdpLink>();
   /** Its client's socket dropped and the host holds its place while it reconnects (see Room.setReconnecting). */
   reconnecting = false;
 
@@ -29,11 +34,6 @@ export class Peer {
     /** The router (and worker) this peer's transports live on. */
     readonly placement: RoomRouter,
   ) {}
-
-  /** Announced to the room (upstream-peer-enter): only entered peers are listed and consumable. */
-  get entered(): boolean {
-    return this.rtpCapabilities !== undefined;
-  }
 
   info(): PeerInfo {
     return {

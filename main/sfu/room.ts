@@ -147,14 +147,19 @@ export class Room extends EventEmitter<RoomEvents> {
       .map((peer) => peer.info());
   }
 
-  async createTransport(peer: Peer, direction: 'send' | 'recv'): Promise<types.WebRtcTransport> {
+  /** A WebRTC transport of `peer`'s; `sdp` marks one that a seed-form SDP connection owns. */
+  async createTransport(
+    peer: Peer,
+    direction: 'send' | 'recv',
+    sdp = false,
+  ): Promise<types.WebRtcTransport> {
     const transport = await peer.placement.router.createWebRtcTransport({
       webRtcServer: peer.placement.host.webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: 1_000_000,
-      appData: { direction },
+      appData: { direction, sdp },
     });
     peer.transports.set(transport.id, transport);
     transport.observer.on('close', () => peer.transports.delete(transport.id));
@@ -191,7 +196,10 @@ export class Room extends EventEmitter<RoomEvents> {
     peer.producers.set(producer.id, producer);
     producer.observer.on('close', () => {
       peer.producers.delete(producer.id);
-      if (!this.closed) this.emit('producer-closed', peer, producer.id);
+      if (this.closed) return;
+      this.emit('producer-closed', peer, producer.id);
+      // Everyone's peers list shows what the peer still sends (an SDP client renegotiates from it).
+      if (peer.entered && this.peers.get(peer.id) === peer) this.emit('peer-updated', peer);
     });
     if (producer.kind === 'audio' && options.source === 'microphone') {
       // The observer lives on the first router: microphones from other routers are piped to it.
@@ -202,25 +210,32 @@ export class Room extends EventEmitter<RoomEvents> {
     return producer;
   }
 
-  enter(peer: Peer, rtpCapabilities: types.RtpCapabilities): void {
+  /** Lists the peer for everyone; `rtpCapabilities` is what it can receive, when it says so up front. */
+  enter(peer: Peer, rtpCapabilities: types.RtpCapabilities | undefined): void {
     peer.rtpCapabilities = rtpCapabilities;
+    peer.entered = true;
     this.emit('peer-updated', peer);
   }
 
   /**
    * Consumers on `consumerPeer`'s receive transport (or `recv`) for every producer of
-   * `producerPeer` it does not consume yet. They start paused: the client
-   * resumes each once its track is wired up, so no keyframe is lost.
+   * `producerPeer` it does not consume yet (mediasoup form). They start
+   * paused: the client resumes each once its track is wired up, so no keyframe is lost.
    */
   async consumePeer(
     consumerPeer: Peer,
     producerPeer: Peer,
-    recv = [...consumerPeer.transports.values()].find((t) => t.appData.direction === 'recv'),
+    recv = [...consumerPeer.transports.values()].find(
+      (t) => t.appData.direction === 'recv' && !t.appData.sdp,
+    ),
   ): Promise<types.Consumer[]> {
-    if (!consumerPeer.rtpCapabilities) {
+    const rtpCapabilities = consumerPeer.rtpCapabilities;
+    if (!consumerPeer.entered || !rtpCapabilities) {
       throw new HostError(
         'out_of_order',
-        'enter the room (upstream-peer-enter) before asking for streams',
+        consumerPeer.entered
+          ? 'this peer entered without rtpCapabilities: send downstream-offer with an sdpOffer (seed form)'
+          : 'enter the room (upstream-peer-enter) before asking for streams',
       );
     }
     if (!recv) throw new HostError('out_of_order', 'no receive transport');
@@ -230,29 +245,44 @@ export class Room extends EventEmitter<RoomEvents> {
     const consumers: types.Consumer[] = [];
     for (const producer of producerPeer.producers.values()) {
       if (consumed.has(producer.id)) continue;
-      await this.bringTo(producer, producerPeer.placement, consumerPeer.placement);
-      if (
-        !consumerPeer.placement.router.canConsume({
-          producerId: producer.id,
-          rtpCapabilities: consumerPeer.rtpCapabilities,
-        })
-      )
-        continue;
-      const consumer = await recv.consume({
-        producerId: producer.id,
-        rtpCapabilities: consumerPeer.rtpCapabilities,
+      const consumer = await this.consume(consumerPeer, producerPeer, producer, recv, {
+        rtpCapabilities,
         paused: true,
-        appData: { source: producer.appData.source },
       });
-      consumerPeer.consumers.set(consumer.id, consumer);
-      consumer.observer.on('close', () => consumerPeer.consumers.delete(consumer.id));
-      consumer.on('producerclose', () => {
-        if (!this.closed)
-          this.emit('consumer-closed', consumerPeer, consumer.id, consumer.producerId);
-      });
-      consumers.push(consumer);
+      if (consumer) consumers.push(consumer);
     }
     return consumers;
+  }
+
+  /**
+   * One consumer of `producer` on `recv`, one of `consumerPeer`'s transports;
+   * undefined when the receiver cannot decode any of its codecs.
+   */
+  async consume(
+    consumerPeer: Peer,
+    producerPeer: Peer,
+    producer: types.Producer<ProducerAppData>,
+    recv: types.WebRtcTransport,
+    options: { rtpCapabilities: types.RtpCapabilities; paused: boolean; mid?: string },
+  ): Promise<types.Consumer | undefined> {
+    await this.bringTo(producer, producerPeer.placement, consumerPeer.placement);
+    const { rtpCapabilities } = options;
+    if (!consumerPeer.placement.router.canConsume({ producerId: producer.id, rtpCapabilities }))
+      return undefined;
+    const consumer = await recv.consume({
+      producerId: producer.id,
+      rtpCapabilities,
+      paused: options.paused,
+      ...(options.mid !== undefined ? { mid: options.mid } : {}),
+      appData: { source: producer.appData.source },
+    });
+    consumerPeer.consumers.set(consumer.id, consumer);
+    consumer.observer.on('close', () => consumerPeer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      if (!this.closed)
+        this.emit('consumer-closed', consumerPeer, consumer.id, consumer.producerId);
+    });
+    return consumer;
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
@@ -276,6 +306,7 @@ export class Room extends EventEmitter<RoomEvents> {
     const peer = new Peer(old.id, old.userId, old.fullname, old.placement);
     // The same client device: it can receive what it could before it re-enters.
     peer.rtpCapabilities = old.rtpCapabilities;
+    peer.entered = old.entered;
     this.peers.set(peer.id, peer);
     for (const transport of old.transports.values()) transport.close();
     if (peer.entered) this.emit('peer-updated', peer);
@@ -294,6 +325,9 @@ export class Room extends EventEmitter<RoomEvents> {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
     for (const transport of peer.transports.values()) transport.close();
+    // Receive connections from it (seed form) have nothing left to carry.
+    for (const other of this.peers.values())
+      for (const link of other.sdpLinks.values()) if (link.from === peer.id) link.close();
     peer.placement.peers--;
     this.emit('peer-left', peer);
     if (this.peers.size === 0) this.close(undefined);

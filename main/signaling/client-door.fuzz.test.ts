@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
+import { z } from 'zod';
 import { upstreamMessageSchemas } from '../../shared/protocol/messages';
 import { serviceRequestSchemas } from '../../shared/protocol/services';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
@@ -69,6 +70,8 @@ function fieldValue(random: Random, field: string, known: Record<string, string>
   if (field === 'spatialLayer' || field === 'temporalLayer') return random.int(6) - 1;
   if (field === 'candidate') return { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' };
   if (field === 'rtpCapabilities') return { codecs: [], headerExtensions: [] };
+  if (field === 'sdpOffer') return mangledSdp(random);
+  if (field === 'sources') return { '0': random.pick(['microphone', 'camera', 'x']) };
   if (field === 'rtpParameters')
     return {
       mid: String(random.int(4)),
@@ -80,6 +83,32 @@ function fieldValue(random: Random, field: string, known: Record<string, string>
   if (field === 'dtlsParameters')
     return { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:CD' }] };
   return randomValue(random);
+}
+
+/** A plausible SDP offer (audio send-only, or receive-only with `recv`), then a few of its lines dropped or swapped. */
+function mangledSdp(random: Random): string {
+  const direction = random.pick(['sendonly', 'recvonly', 'sendrecv', 'inactive']);
+  const lines = [
+    'v=0',
+    'o=- 1 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'a=group:BUNDLE 0',
+    `m=${random.pick(['audio', 'video', 'application'])} 9 UDP/TLS/RTP/SAVPF 111`,
+    'c=IN IP4 0.0.0.0',
+    'a=ice-ufrag:abcd',
+    'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+    'a=fingerprint:sha-256 ' + Array.from({ length: 32 }, () => 'AB').join(':'),
+    `a=setup:${random.pick(['actpass', 'active', 'passive'])}`,
+    `a=mid:${random.pick(['0', '1', ''])}`,
+    `a=${direction}`,
+    'a=rtcp-mux',
+    'a=rtpmap:111 opus/48000/2',
+    `a=ssrc:${random.int(2 ** 32)} cname:x`,
+  ];
+  for (let i = random.int(3); i > 0; i--) lines.splice(random.int(lines.length), 1);
+  if (random.next() < 0.2) lines.push(lines[random.int(lines.length)]!);
+  return lines.join('\r\n') + '\r\n';
 }
 
 const NAMES = Object.keys(upstreamMessageSchemas);
@@ -95,11 +124,13 @@ function randomFrame(random: Random, known: Record<string, string>, cid: string)
   if (roll === 5)
     return JSON.stringify([`${random.pick(['hub', 'x', ''])}.${random.pick(NAMES)}`, { cid }]);
   const name = random.pick(NAMES);
-  const shape = (upstreamMessageSchemas as Record<string, { shape: Record<string, unknown> }>)[
-    name
-  ]!.shape;
+  const schema = (upstreamMessageSchemas as Record<string, z.ZodType>)[name]!;
+  // A message with two forms (the seed's SDP form and the mediasoup form): either one.
+  const shape = (
+    schema instanceof z.ZodUnion ? random.pick(schema.options as z.ZodObject[]) : schema
+  ) as z.ZodObject;
   const payload: Record<string, unknown> = { cid };
-  for (const field of Object.keys(shape)) {
+  for (const field of Object.keys(shape.shape)) {
     if (field === 'cid') continue;
     if (random.next() < 0.08) continue; // a missing field
     payload[field] = fieldValue(random, field, known);

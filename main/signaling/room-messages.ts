@@ -4,6 +4,8 @@ import type { RoomType } from '../../shared/protocol/services';
 import { clientMediaCall, HostError } from '../host/host-error';
 import type { Peer, ProducerAppData } from '../sfu/peer';
 import type { Room } from '../sfu/room';
+import { publishOffer } from '../sfu/sdp-publisher';
+import { receiveOffer } from '../sfu/sdp-receiver';
 import type { Membership } from './membership';
 import type { ClientSession } from './session';
 
@@ -36,6 +38,22 @@ export const roomMessageHandlers: {
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
   'upstream-offer': async (session, message, roomType) => {
+    if ('sdpOffer' in message) {
+      // The seed's form: an SDP offer for the client's send connection.
+      const published = await clientMediaCall(
+        publishOffer(session.room, session.peer, message.outbound_id, message.sdpOffer, {
+          muted: { audio: message.audio === 0, video: message.video === 0 },
+          ...(message.sources ? { sources: message.sources } : {}),
+        }),
+      );
+      session.send(roomType, 'downstream-offer-acknowledged', {
+        cid: message.cid,
+        outbound_id: message.outbound_id,
+        sdpAnswer: published.answer,
+        producers: published.streams,
+      });
+      return;
+    }
     if (
       (message.kind === 'video') !== (message.video === 1) ||
       (message.kind === 'audio') !== (message.audio === 1)
@@ -61,12 +79,28 @@ export const roomMessageHandlers: {
   'upstream-peer-enter': (session, message, roomType, membership) => {
     membership.entered(session);
     session.send(roomType, 'downstream-ack', { cid: message.cid });
-    session.room.enter(session.peer, message.rtpCapabilities as types.RtpCapabilities);
+    // Without rtpCapabilities (the seed's form) each receive offer says what the client decodes.
+    session.room.enter(session.peer, message.rtpCapabilities as types.RtpCapabilities | undefined);
   },
   'downstream-offer': async (session, message, roomType) => {
     const target = session.room.peers.get(message.peer_id);
     if (!target?.entered || target === session.peer) {
       throw new HostError('not_found', `no other peer ${message.peer_id} in this room`);
+    }
+    if ('sdpOffer' in message) {
+      // The seed's form: the client's receive-only offer for this peer's streams.
+      const inboundId = message.inbound_id ?? target.id;
+      const received = await clientMediaCall(
+        receiveOffer(session.room, session.peer, target, inboundId, message.sdpOffer),
+      );
+      session.send(roomType, 'downstream-response', {
+        cid: message.cid,
+        peer_id: target.id,
+        inbound_id: inboundId,
+        sdpAnswer: received.answer,
+        streams: received.streams,
+      });
+      return;
     }
     const consumers = await clientMediaCall(session.room.consumePeer(session.peer, target));
     session.send(roomType, 'downstream-response', {

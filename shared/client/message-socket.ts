@@ -17,6 +17,10 @@ export interface ReplyTo {
 export type ReplyOf<N extends UpstreamName> = N extends keyof ReplyTo
   ? ReplyTo[N]
   : 'downstream-ack';
+/** The reply's payload for one request: the seed's SDP form (with `sdpOffer`) is answered with an `sdpAnswer`. */
+export type ReplyFor<N extends UpstreamName, P> = P extends { sdpOffer: string }
+  ? Extract<DownstreamPayloads[ReplyOf<N>], { sdpAnswer: string }>
+  : Exclude<DownstreamPayloads[ReplyOf<N>], { sdpAnswer: string }>;
 
 /** A downstream-error answering one of our messages. */
 export class MessageRejectedError extends Error {
@@ -169,10 +173,10 @@ export class MessageSocket {
    * Sends `name` with the envelope filled in and resolves with the host's
    * reply to it. Never throws: every failure is a rejection.
    */
-  request<N extends UpstreamName>(
+  request<N extends UpstreamName, P extends UpstreamPayload<N>>(
     name: N,
-    payload: UpstreamPayload<N>,
-  ): Promise<DownstreamPayloads[ReplyOf<N>]> {
+    payload: P,
+  ): Promise<ReplyFor<N, P>> {
     if (!this.identity)
       return Promise.reject(
         new Error('set identity (user, hub, room) before sending room messages'),
@@ -180,7 +184,7 @@ export class MessageSocket {
     if (this.closedWith || this.socket.readyState !== OPEN)
       return Promise.reject(new SocketClosedError(`the WebSocket is not open (${name} not sent)`));
     const cid = `c${this.nextCid++}`;
-    const reply = new Promise<DownstreamPayloads[ReplyOf<N>]>((resolve, reject) => {
+    const reply = new Promise<ReplyFor<N, P>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(cid);
         reject(new RequestTimeoutError(name, this.requestTimeoutMs));

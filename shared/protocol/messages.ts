@@ -7,6 +7,12 @@ import {
   rtpParametersSchema,
   type MediaSource,
 } from './rtc';
+import {
+  sdpDownstreamOfferSchema,
+  sdpUpstreamOfferSchema,
+  type SdpDownstreamResponse,
+  type SdpOfferAcknowledged,
+} from './sdp-form';
 import { idSchema, roomTypeSchema, type OnlineStatus, type RoomType } from './services';
 
 // WebSocket messages (seed 000) are JSON arrays `["<prefix>.<name>", payload]`.
@@ -37,18 +43,24 @@ export const upstreamMessageSchemas = {
     transport_id: idSchema,
     dtlsParameters: dtlsParametersSchema,
   }),
-  /** Publish one track on the send transport (`outbound_id`). */
-  'upstream-offer': z.object({
-    ...upstreamEnvelope,
-    outbound_id: idSchema,
-    inbound_id: z.null().optional(),
-    video: z.union([z.literal(0), z.literal(1)]),
-    audio: z.union([z.literal(0), z.literal(1)]),
-    kind: mediaKindSchema,
-    source: mediaSourceSchema,
-    rtpParameters: rtpParametersSchema,
-    paused: z.boolean().default(false),
-  }),
+  /**
+   * Publish: in the mediasoup form one track on the send transport
+   * (`outbound_id`); in the seed's form (with `sdpOffer`) an SDP offer, see sdp-form.ts.
+   */
+  'upstream-offer': z.union([
+    sdpUpstreamOfferSchema(upstreamEnvelope),
+    z.object({
+      ...upstreamEnvelope,
+      outbound_id: idSchema,
+      inbound_id: z.null().optional(),
+      video: z.union([z.literal(0), z.literal(1)]),
+      audio: z.union([z.literal(0), z.literal(1)]),
+      kind: mediaKindSchema,
+      source: mediaSourceSchema,
+      rtpParameters: rtpParametersSchema,
+      paused: z.boolean().default(false),
+    }),
+  ]),
   /** Accepted and ignored: mediasoup is ICE-lite and needs no client candidates. */
   'upstream-icecandidate': z.object({
     ...upstreamEnvelope,
@@ -57,15 +69,24 @@ export const upstreamMessageSchemas = {
     peer_id: idSchema.nullable().optional(),
     candidate: z.looseObject({ candidate: z.string().max(1024) }),
   }),
-  /** Announce oneself to the room; carries the client's receive capabilities. */
+  /**
+   * Announce oneself to the room. The mediasoup form carries the client's
+   * receive capabilities; the seed's form has none (an SDP client shows them in its offers).
+   */
   'upstream-peer-enter': z.object({
     ...upstreamEnvelope,
     outbound_id: idSchema.nullable().optional(),
     inbound_id: idSchema.nullable().optional(),
-    rtpCapabilities: rtpCapabilitiesSchema,
+    rtpCapabilities: rtpCapabilitiesSchema.optional(),
   }),
-  /** Ask to receive a peer's streams (named by the seed, sent by the client). */
-  'downstream-offer': z.object({ ...upstreamEnvelope, peer_id: idSchema }),
+  /**
+   * Ask to receive a peer's streams (named by the seed, sent by the client):
+   * with `sdpOffer` in the seed's form, without it in the mediasoup form.
+   */
+  'downstream-offer': z.union([
+    sdpDownstreamOfferSchema(upstreamEnvelope),
+    z.object({ ...upstreamEnvelope, peer_id: idSchema }),
+  ]),
   'upstream-consumer-resume': z.object({ ...upstreamEnvelope, ...consumerId }),
   'upstream-consumer-pause': z.object({ ...upstreamEnvelope, ...consumerId }),
   'upstream-consumer-layers': z.object({
@@ -84,10 +105,12 @@ export const upstreamMessageSchemas = {
 export type UpstreamName = keyof typeof upstreamMessageSchemas;
 export type UpstreamMessage<N extends UpstreamName> = z.infer<(typeof upstreamMessageSchemas)[N]>;
 /** What a client passes to send an upstream message: the envelope is filled in by the client. */
-export type UpstreamPayload<N extends UpstreamName> = Omit<
+export type UpstreamPayload<N extends UpstreamName> = DistributiveOmit<
   z.input<(typeof upstreamMessageSchemas)[N]>,
   keyof typeof upstreamEnvelope
 >;
+/** Omit applied to each member of a union (a message's two forms) rather than to their common keys. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface TransportOptions {
   id: string;
@@ -145,9 +168,10 @@ export interface DownstreamPayloads {
     recvTransport: TransportOptions;
   };
   'downstream-ack': { cid: string };
-  'downstream-offer-acknowledged': { cid: string; producer_id: string };
+  'downstream-offer-acknowledged': { cid: string; producer_id: string } | SdpOfferAcknowledged;
   'downstream-peers-list': { room_id: string; peers: PeerInfo[] };
-  'downstream-response': { cid: string; peer_id: string; consumers: ConsumerInfo[] };
+  'downstream-response':
+    { cid: string; peer_id: string; consumers: ConsumerInfo[] } | SdpDownstreamResponse;
   'downstream-ice-restarted': { cid: string; transport_id: string; iceParameters: unknown };
   'downstream-peer-left': { room_id: string; peer_id: string; user_id: string };
   'downstream-producer-state': {
@@ -233,6 +257,19 @@ export type ParsedUpstream =
       message: string;
     };
 
+/**
+ * The schema to read `payload` with: a message that exists in two forms is
+ * read in the seed's SDP form when it carries `sdpOffer`, so a mistake is
+ * reported against that one form rather than as "matches neither".
+ */
+function schemaFor(name: UpstreamName, payload: unknown): z.ZodType {
+  const schema = upstreamMessageSchemas[name];
+  if (!(schema instanceof z.ZodUnion)) return schema;
+  const sdpForm = typeof payload === 'object' && payload !== null && 'sdpOffer' in payload;
+  const [sdp, mediasoup] = schema.options as readonly [z.ZodType, z.ZodType];
+  return sdpForm ? sdp : mediasoup;
+}
+
 /** Parses and validates one client frame. Never throws. */
 export function parseUpstream(frame: string): ParsedUpstream {
   let raw: unknown;
@@ -287,8 +324,7 @@ export function parseUpstream(frame: string): ParsedUpstream {
       message: `unknown message "${fullName}"`,
     };
   }
-  const schema = upstreamMessageSchemas[name as UpstreamName];
-  const result = schema.safeParse(payload);
+  const result = schemaFor(name as UpstreamName, payload).safeParse(payload);
   if (!result.success) {
     return {
       ok: false,

@@ -19,6 +19,8 @@ export interface OfferedTrack {
 
 export interface ParsedOffer {
   session: SessionDescription;
+  /** The offerer's ICE username fragment: a new one on the same connection is an ICE restart. */
+  iceUfrag: string | undefined;
   /** The remote DTLS parameters to connect the transport with. */
   dtlsParameters: types.DtlsParameters;
   /** One per usable m-section, in offer order; the others are answered with port 0. */
@@ -34,7 +36,7 @@ const FINGERPRINT = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/;
  * An offerer must say actpass and an answerer active or passive (RFC 5763), which
  * also tells an answer sent as an offer (and the reverse) apart.
  */
-function remoteDtlsParameters(
+export function remoteDtlsParameters(
   session: SessionDescription,
   side: 'offer' | 'answer',
 ): types.DtlsParameters {
@@ -143,10 +145,24 @@ function ssrcEncodings(media: MediaSection): types.RtpEncodingParameters[] {
   return [{ ssrc: Number(primary), ...(fid?.[1] ? { rtx: { ssrc: fid[1] } } : {}) }];
 }
 
-/** Reads a publisher's offer: what it sends and how to reach its DTLS. */
-export function parseOffer(sdp: string, caps: types.RtpCapabilities): ParsedOffer {
+/** The ICE username fragment of a remote SDP (the first m-section's, as everything is bundled). */
+export function iceUfragOf(session: SessionDescription): string | undefined {
+  const media = session.media.find((m) => m.port !== 0) ?? session.media[0];
+  return media?.iceUfrag ?? session.iceUfrag;
+}
+
+/**
+ * Reads a publisher's offer: what it sends and how to reach its DTLS. A
+ * renegotiation may send nothing any more (`renegotiation`: every track removed).
+ */
+export function parseOffer(
+  sdp: string,
+  caps: types.RtpCapabilities,
+  renegotiation = false,
+): ParsedOffer {
   const session = parseValidSdp(sdp);
   const tracks: OfferedTrack[] = [];
+  let unroutable = 0;
   for (const media of session.media) {
     // sdp-transform reads a numeric mid ("a=mid:0") as a number.
     const mid = media.mid === undefined ? undefined : String(media.mid);
@@ -159,10 +175,13 @@ export function parseOffer(sdp: string, caps: types.RtpCapabilities): ParsedOffe
       media.direction === 'sendonly';
     const rtpParameters = sends && media.port !== 0 ? offeredRtpParameters(media, caps) : null;
     if (rtpParameters) tracks.push({ mid, kind: media.type, rtpParameters });
+    else if (sends && media.port !== 0) unroutable++;
   }
-  if (tracks.length === 0)
+  const dtlsParameters = remoteDtlsParameters(session, 'offer');
+  // Sending nothing is a renegotiation's way to remove every track; sending only what cannot be routed is a mistake.
+  if (tracks.length === 0 && (!renegotiation || unroutable > 0))
     throw new HostError('invalid_sdp', 'the offer sends no audio or video the host can route');
-  return { session, dtlsParameters: remoteDtlsParameters(session, 'offer'), tracks };
+  return { session, iceUfrag: iceUfragOf(session), dtlsParameters, tracks };
 }
 
 /** A subscriber's answer to our offer: its DTLS parameters and the MIDs it answers. */
