@@ -80,6 +80,25 @@ export async function writeHarnessWebClient(): Promise<string> {
   return dir;
 }
 
+/**
+ * A page of the host's origin running seed-client.ts as `window.seedClient`:
+ * one of the host's own non-page URLs, its document replaced (the origin
+ * stays the host's, so Chromium lets it reach the host on loopback).
+ */
+export async function openSeedClientPage(
+  context: Pick<Browser, 'newPage'>,
+  hostOrigin: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/-/seed-client`);
+  await page.setContent('<!doctype html><title>seed client</title>');
+  await page.addScriptTag({
+    content: await bundleForBrowser("import './testing/seed-client.ts';"),
+  });
+  await page.waitForFunction(() => 'seedClient' in window);
+  return page;
+}
+
 /** A page on a host started with writeHarnessWebClient() as its web client, with `window.harness`. */
 export async function openHarnessPage(browser: Browser, hostOrigin: string): Promise<Page> {
   const page = await browser.newPage();
