@@ -8,7 +8,12 @@ import './styles.css';
 
 const meetingClient = new MeetingClient(useMeeting);
 // Diagnostics for the curious (and for the end-to-end tests): per-stream receive stats.
-Object.assign(window, { roundtable: { videoStats: () => meetingClient.videoStats() } });
+Object.assign(window, {
+  roundtable: {
+    videoStats: () => meetingClient.videoStats(),
+    audioStats: () => meetingClient.audioStats(),
+  },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

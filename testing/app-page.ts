@@ -14,6 +14,18 @@ export function videoStats(page: Page): Promise<VideoStats> {
   );
 }
 
+/** Bytes received of each remote audio the page receives, by producer id. */
+export function audioBytes(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const stats = await (
+      window as unknown as { roundtable: { audioStats(): Promise<VideoStats> } }
+    ).roundtable.audioStats();
+    return Object.fromEntries(
+      Object.entries(stats).map(([id, entry]) => [id, entry.bytesReceived]),
+    );
+  });
+}
+
 /** Producer ids of the remote videos the page has decoded frames of. */
 export async function decodingProducers(page: Page): Promise<string[]> {
   return Object.entries(await videoStats(page))

@@ -96,6 +96,7 @@ export class SeedClient {
     });
     this.envelope = { user_id: guest.user_id, ssid, hub_id: hubId, room_id: room.room_id };
     this.roomId = room.room_id as string;
+    this.userId = guest.user_id as string;
     return room;
   }
 
@@ -117,6 +118,7 @@ export class SeedClient {
 
   peerId = '';
   roomId = '';
+  userId = '';
 
   /** One room message; resolves with the reply's payload, rejects on downstream-error. */
   request(name: string, payload: Payload): Promise<Payload> {

@@ -1,4 +1,3 @@
-import { get, type IncomingMessage } from 'node:http';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   writeHarnessWebClient,
 } from '../../testing/browser';
 import { startTestHost, type TestHost } from '../../testing/host';
+import { openRestEvents } from '../../testing/rest-events';
 import { waitFor } from '../../testing/wait';
 import {
   answerOffer,
@@ -15,11 +15,6 @@ import {
   createPublisherOffer,
   plainFramesDecoded,
 } from '../../testing/plain-peer';
-import {
-  restEventSchemas,
-  type RestEventData,
-  type RestEventName,
-} from '../../shared/protocol/rest';
 import { MAX_STREAMS_PER_ROOM } from './event-streams';
 
 // The seed-002 door with real peers: plain RTCPeerConnection pages publish
@@ -422,69 +417,9 @@ describe('bad requests get a JSON error and a 4xx; nothing is left behind', () =
 // GET /rooms/:room_id/events: a REST user learns of a React client who starts
 // publishing after it joined, and receives it through the offer in the event.
 
-type Received = { [K in RestEventName]: { event: K; data: RestEventData<K> } }[RestEventName];
-
-/**
- * An event stream of `roomId`, read as it comes: every event checked against
- * its schema. Over a connection of its own (node:http, no pool), as an
- * EventSource has.
- */
-async function openEvents(roomId: string, token = 'test-token', origin = host.origin) {
-  const response = await new Promise<IncomingMessage>((resolve, reject) =>
-    get(
-      `${origin}/rooms/${roomId}/events`,
-      { agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} },
-      resolve,
-    ).on('error', reject),
-  );
-  response.setEncoding('utf8');
-  const events: Received[] = [];
-  let ended = false;
-  let buffer = '';
-  response.on('data', (chunk: string) => {
-    buffer += chunk;
-    if (response.statusCode !== 200) return;
-    for (let end; (end = buffer.indexOf('\n\n')) >= 0; buffer = buffer.slice(end + 2)) {
-      const lines = buffer.slice(0, end).split('\n');
-      const field = (name: string) =>
-        lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-      const event = field('event') as RestEventName | undefined;
-      if (!event) continue;
-      const data = restEventSchemas[event].parse(JSON.parse(field('data')!));
-      events.push({ event, data } as Received);
-    }
-  });
-  const done = () => (ended = true);
-  response.on('end', done).on('close', done).on('error', done);
-  /** The body of a refusal. */
-  const json = () =>
-    waitFor(
-      () => ended,
-      (yes) => yes,
-      { what: 'the refusal body' },
-    ).then(() => JSON.parse(buffer) as unknown);
-  const next = <K extends RestEventName>(
-    event: K,
-    accept: (data: RestEventData<K>) => boolean = () => true,
-  ) =>
-    waitFor(
-      () =>
-        events.findLast(
-          (received) => received.event === event && accept(received.data as RestEventData<K>),
-        ),
-      (found) => found !== undefined,
-      { what: `event ${event}` },
-    ).then((found) => found!.data as RestEventData<K>);
-  return {
-    status: response.statusCode,
-    type: response.headers['content-type'],
-    json,
-    events,
-    next,
-    ended: () => ended,
-    close: () => response.destroy(),
-  };
-}
+/** The room's event stream on this test's host. */
+const openEvents = (roomId: string, token = 'test-token', origin = host.origin) =>
+  openRestEvents(origin, roomId, token);
 
 test('a REST subscriber learns of a React client publishing after it joined, and receives it', async () => {
   const { reactPage, joined } = await harnessJoins('React Rosa');

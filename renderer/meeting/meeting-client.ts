@@ -67,6 +67,11 @@ export class MeetingClient {
     return this.subscriber.videoStats();
   }
 
+  /** Bytes received per remote audio, by producer id (window.roundtable.audioStats for e2e). */
+  audioStats(): Promise<VideoStats> {
+    return this.subscriber.audioStats();
+  }
+
   refreshMembers(): Promise<void> {
     return this.subscriber.refreshMembers();
   }

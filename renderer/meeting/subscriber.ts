@@ -206,10 +206,19 @@ export class Subscriber {
   }
 
   /** Frames decoded per remote video (by producer id), from the receive PeerConnection's stats: for the connection info view and tests. */
-  async videoStats(): Promise<VideoStats> {
+  videoStats(): Promise<VideoStats> {
+    return this.receiveStats('video');
+  }
+
+  /** Bytes received per remote audio (by producer id; framesDecoded stays 0): for tests. */
+  audioStats(): Promise<VideoStats> {
+    return this.receiveStats('audio');
+  }
+
+  private async receiveStats(kind: 'audio' | 'video'): Promise<VideoStats> {
     const result: VideoStats = {};
     for (const { consumer } of this.consumers.values()) {
-      if (consumer.kind !== 'video' || consumer.closed) continue;
+      if (consumer.kind !== kind || consumer.closed) continue;
       const stats = await consumer.getStats().catch(() => undefined);
       stats?.forEach((report: { type: string; framesDecoded?: number; bytesReceived?: number }) => {
         if (report.type === 'inbound-rtp') {
