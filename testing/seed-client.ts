@@ -181,6 +181,14 @@ export class SeedClient {
     return this.offer(flags, { sources: { [transceiver.mid!]: 'screen' } });
   }
 
+  /** Stops sending the screen (its m-section goes inactive), by renegotiation. */
+  async removeScreen(flags: { video: 0 | 1; audio: 0 | 1 }): Promise<SeedStream[]> {
+    const mid = this.published.find((stream) => stream.source === 'screen')!.mid;
+    const transceiver = this.send!.getTransceivers().find((t) => t.mid === mid)!;
+    this.send!.removeTrack(transceiver.sender);
+    return this.offer(flags);
+  }
+
   async enter(): Promise<void> {
     await this.request('upstream-peer-enter', { outbound_id: this.outboundId, inbound_id: null });
   }

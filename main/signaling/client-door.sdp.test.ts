@@ -129,6 +129,39 @@ test('a seed-form client and a mediasoup-form client see and hear each other, mu
     (sources) => sources?.includes('screen') === true,
     { what: 'the screen in the peers list' },
   );
+  // The screen removed again: its producer closes for everyone.
+  const screenId = withScreen.find((s) => s.source === 'screen')!.producer_id;
+  const remaining = await seedPage.evaluate(() => seedClient.removeScreen({ video: 1, audio: 1 }));
+  expect(remaining.map((s) => s.source)).toEqual(['microphone', 'camera']);
+  await waitFor(
+    () => reactPage.evaluate(() => harness.messages('downstream-producer-closed')),
+    (closed) => closed.some((c) => c.producer_id === screenId),
+    { what: 'the screen closed for the others' },
+  );
+
+  // The seed's upstream-icecandidate (its example's shape) is acknowledged: the host is
+  // ICE-lite, its own candidates are in its answers.
+  const seedOutbound = await seedPage.evaluate(() => seedClient.outboundId);
+  const ack = await seedPage.evaluate(
+    (outbound) =>
+      seedClient.request('upstream-icecandidate', {
+        outbound_id: outbound,
+        inbound_id: null,
+        peer_id: outbound,
+        candidate: {
+          candidate:
+            'candidate:2026329132 1 udp 2122260223 192.168.0.129 57558 typ host generation 0 ufrag dZzI network-id 1 network-cost 10',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+        },
+      }),
+    seedOutbound,
+  );
+  expect(Object.keys(ack)).toEqual(['cid']);
+  expect(await seedPage.evaluate(() => seedClient.send!.remoteDescription!.sdp)).toMatch(
+    /a=candidate:.* typ host/,
+  );
+
   await reactPage.evaluate(() => harness.closeProducer('camera'));
   await waitFor(
     () =>
