@@ -120,3 +120,38 @@ export function mediaSection(
     direction: section.direction,
   } as MediaSection;
 }
+
+/** The lines naming what a consumer sends: its SSRCs (with RTX) in the MediaStream `streamId`. */
+export function consumerStreamLines(
+  consumer: Pick<types.Consumer, 'id' | 'rtpParameters'>,
+  streamId: string,
+): Partial<MediaSection> {
+  const { rtpParameters } = consumer;
+  const encoding = rtpParameters.encodings?.[0];
+  const cname = rtpParameters.rtcp?.cname ?? streamId;
+  const ssrcs = encoding?.ssrc
+    ? [encoding.ssrc, ...(encoding.rtx?.ssrc ? [encoding.rtx.ssrc] : [])]
+    : [];
+  return {
+    msid: [{ id: streamId, appdata: consumer.id }],
+    ssrcs: ssrcs.flatMap((ssrc) => [
+      { id: ssrc, attribute: 'cname', value: cname },
+      { id: ssrc, attribute: 'msid', value: `${streamId} ${consumer.id}` },
+    ]),
+    ...(ssrcs.length === 2 ? { ssrcGroups: [{ semantics: 'FID', ssrcs: ssrcs.join(' ') }] } : {}),
+  };
+}
+
+/** An answer's m-section refusing the offer's (port 0), in its place. */
+export function rejectedSection(media: MediaSection): MediaSection {
+  return {
+    type: media.type,
+    port: 0,
+    protocol: media.protocol,
+    payloads: media.payloads,
+    rtp: [],
+    fmtp: [],
+    direction: 'inactive',
+    ...(media.mid !== undefined ? { mid: media.mid } : {}),
+  } as MediaSection;
+}

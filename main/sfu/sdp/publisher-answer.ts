@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import * as sdpTransform from 'sdp-transform';
-import { mediaSection, sessionHeader, type TransportSide } from './lines';
+import { mediaSection, rejectedSection, sessionHeader, type TransportSide } from './lines';
 import type { ParsedOffer } from './parse';
 
 // The host's answer to a publisher's offer, once its tracks are producers.
@@ -21,16 +21,7 @@ export function buildAnswer(
   for (const media of offer.session.media) {
     const rtpParameters = media.mid === undefined ? undefined : accepted.get(String(media.mid));
     if (!rtpParameters) {
-      answer.media.push({
-        type: media.type,
-        port: 0,
-        protocol: media.protocol,
-        payloads: media.payloads,
-        rtp: [],
-        fmtp: [],
-        direction: 'inactive',
-        ...(media.mid !== undefined ? { mid: media.mid } : {}),
-      });
+      answer.media.push(rejectedSection(media));
       continue;
     }
     const encodings = rtpParameters.encodings ?? [];

@@ -1,42 +1,16 @@
 import type { types } from 'mediasoup';
 import * as sdpTransform from 'sdp-transform';
-import type { SessionDescription } from 'sdp-transform';
-import { mediaSection, sessionHeader, type TransportSide } from './lines';
+import {
+  consumerStreamLines,
+  mediaSection,
+  rejectedSection,
+  sessionHeader,
+  type TransportSide,
+} from './lines';
 import type { ParsedReceiveOffer } from './receive-offer';
 
 // The host's answer to a seed-form client's receive offer: each of the
 // client's m-sections in its order, carrying the consumer mapped onto it.
-
-type MediaSection = SessionDescription['media'][number];
-
-/** Send lines for one consumer: its codecs and SSRCs, and the stream it belongs to. */
-function consumerSection(
-  transport: TransportSide,
-  setup: string,
-  consumer: types.Consumer,
-  streamId: string,
-): MediaSection {
-  const { rtpParameters } = consumer;
-  const encoding = rtpParameters.encodings?.[0];
-  const cname = rtpParameters.rtcp?.cname ?? streamId;
-  const ssrcs = encoding?.ssrc
-    ? [encoding.ssrc, ...(encoding.rtx?.ssrc ? [encoding.rtx.ssrc] : [])]
-    : [];
-  return {
-    ...mediaSection(transport, setup, {
-      kind: consumer.kind,
-      mid: rtpParameters.mid,
-      direction: 'sendonly',
-      parameters: rtpParameters,
-    }),
-    msid: [{ id: streamId, appdata: consumer.id }],
-    ssrcs: ssrcs.flatMap((ssrc) => [
-      { id: ssrc, attribute: 'cname', value: cname },
-      { id: ssrc, attribute: 'msid', value: `${streamId} ${consumer.id}` },
-    ]),
-    ...(ssrcs.length === 2 ? { ssrcGroups: [{ semantics: 'FID', ssrcs: ssrcs.join(' ') }] } : {}),
-  };
-}
 
 /**
  * The answer: a send-only m-section for each consumer (`consumers` by
@@ -70,18 +44,17 @@ export function buildReceiverAnswer(
     const { media, mid, kind } = section;
     const consumer = consumers.get(mid);
     if (consumer) {
-      answer.media.push(consumerSection(transport, setup, consumer, streamId));
-    } else if (rejected(section)) {
       answer.media.push({
-        type: kind,
-        port: 0,
-        protocol: media.protocol,
-        payloads: media.payloads,
-        rtp: [],
-        fmtp: [],
-        direction: 'inactive',
-        mid,
-      } as MediaSection);
+        ...mediaSection(transport, setup, {
+          kind,
+          mid,
+          direction: 'sendonly',
+          parameters: consumer.rtpParameters,
+        }),
+        ...consumerStreamLines(consumer, streamId),
+      });
+    } else if (rejected(section)) {
+      answer.media.push(rejectedSection(media));
     } else {
       const first = placeholder(section)!;
       const codecs = [

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import * as sdpTransform from 'sdp-transform';
-import { mediaSection, sessionHeader, type TransportSide } from './lines';
+import { consumerStreamLines, mediaSection, sessionHeader, type TransportSide } from './lines';
 
 // The host's offer to a subscriber: what it sends it, one m-section per consumer.
 
@@ -31,20 +31,7 @@ export function buildConsumerOffer(
       offer.media.push(section);
       continue;
     }
-    const encoding = rtpParameters.encodings?.[0];
-    const cname = rtpParameters.rtcp?.cname ?? streamId;
-    const ssrcs = encoding?.ssrc
-      ? [encoding.ssrc, ...(encoding.rtx?.ssrc ? [encoding.rtx.ssrc] : [])]
-      : [];
-    offer.media.push({
-      ...section,
-      msid: [{ id: streamId, appdata: consumer.id }],
-      ssrcs: ssrcs.flatMap((ssrc) => [
-        { id: ssrc, attribute: 'cname', value: cname },
-        { id: ssrc, attribute: 'msid', value: `${streamId} ${consumer.id}` },
-      ]),
-      ...(ssrcs.length === 2 ? { ssrcGroups: [{ semantics: 'FID', ssrcs: ssrcs.join(' ') }] } : {}),
-    });
+    offer.media.push({ ...section, ...consumerStreamLines(consumer, streamId) });
   }
   return sdpTransform.write(offer);
 }
