@@ -1,9 +1,8 @@
 import type { WebSocket } from 'ws';
+import { encodeMessage, parseUpstream } from '../../shared/protocol/frames';
 import {
-  encodeMessage,
   HUB_PREFIX,
   MAX_FRAME_BYTES,
-  parseUpstream,
   SOCKET_PREFIX,
   type UpstreamMessage,
   type UpstreamName,

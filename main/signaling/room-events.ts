@@ -1,4 +1,4 @@
-import { encodeMessage } from '../../shared/protocol/messages';
+import { encodeMessage } from '../../shared/protocol/frames';
 import type { RoomType } from '../../shared/protocol/services';
 import type { Peer } from '../sfu/peer';
 import type { Room } from '../sfu/room';

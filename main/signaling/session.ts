@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { encodeMessage } from '../../shared/protocol/frames';
 import {
-  encodeMessage,
   type DownstreamName,
   type DownstreamPayloads,
   type MessagePrefix,
