@@ -2,17 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { PeerInfo, RoomClosedReason } from '../../shared/protocol/messages';
 import type { MediaSource } from '../../shared/protocol/rtc';
-import { ROUTER_MEDIA_CODECS } from './codecs';
-import { Peer, type ProducerAppData, type RoomRouter } from './peer';
-import type { PooledWorker } from './worker-pool';
 import { HostError } from '../host/host-error';
-
-export interface RoomPlacement {
-  /** How many peers one router takes before the room opens a router on another worker. */
-  peersPerRouter: number;
-  /** The worker for the room's next router, avoiding those it already uses when it can. */
-  nextHost(exclude: PooledWorker[]): PooledWorker;
-}
+import { Peer, type ProducerAppData, type RoomRouter } from './peer';
+import { RoomRouters, type RoomPlacement } from './room-routers';
+import type { PooledWorker } from './worker-pool';
 
 export interface RoomEvents {
   /** The peer's published set changed: it entered, or a producer was added. */
@@ -28,67 +21,51 @@ export interface RoomEvents {
 }
 
 /**
- * A meeting room: its peers, an active-speaker observer, and its routers:
- * one to begin with, more on other workers when the peers outgrow it, joined
- * by pipeToRouter so everyone can receive everyone. Both doors (the seed-000
+ * A meeting room: its peers, an active-speaker observer, and its routers
+ * (room-routers.ts: more than one when the peers outgrow a worker's share). Both doors (the seed-000
  * client door and the seed-002 REST door) act on rooms only through this
  * class and listen to its events.
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
-  private readonly routers: RoomRouter[];
-  /** Producers piped to other routers, by `${producerId}>${routerId}`. */
-  private readonly pipes = new Map<string, Promise<void>>();
   private closed = false;
 
   private constructor(
     readonly id: string,
     readonly hubId: string,
-    primary: RoomRouter,
+    private readonly routers: RoomRouters,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
-    private readonly placement: RoomPlacement,
   ) {
     super();
-    this.routers = [primary];
     speakerObserver.on('dominantspeaker', ({ producer }) => {
       this.emit('active-speaker', this.peers.get((producer.appData as ProducerAppData).peerId));
     });
   }
 
   static async create(id: string, hubId: string, placement: RoomPlacement): Promise<Room> {
-    const primary = await Room.openRouter(placement.nextHost([]));
-    const speakerObserver = await primary.router.createActiveSpeakerObserver({ interval: 300 });
-    return new Room(id, hubId, primary, speakerObserver, placement);
-  }
-
-  private static async openRouter(host: PooledWorker): Promise<RoomRouter> {
-    const router = await host.worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
-    host.routerCount++;
-    return { host, router, peers: 0 };
-  }
-
-  /** Closes a router and gives its slot back to its worker's count (openRouter's counterpart). */
-  private static closeRouter(entry: RoomRouter): void {
-    entry.router.close();
-    entry.host.routerCount--;
+    const routers = await RoomRouters.open(placement);
+    const speakerObserver = await routers.primary.router.createActiveSpeakerObserver({
+      interval: 300,
+    });
+    return new Room(id, hubId, routers, speakerObserver);
   }
 
   /** The room's first router: its RTP capabilities are every router's (same codecs). */
   get router(): types.Router {
-    return this.routers[0]!.router;
+    return this.routers.primary.router;
   }
 
   get host(): PooledWorker {
-    return this.routers[0]!.host;
+    return this.routers.primary.host;
   }
 
   /** The routers the room uses now, first one first. */
   get spread(): readonly RoomRouter[] {
-    return this.routers;
+    return this.routers.all;
   }
 
   usesWorker(host: PooledWorker): boolean {
-    return this.routers.some((entry) => entry.host === host);
+    return this.routers.all.some((entry) => entry.host === host);
   }
 
   get isClosed(): boolean {
@@ -96,48 +73,17 @@ export class Room extends EventEmitter<RoomEvents> {
   }
 
   async addPeer(id: string, userId: string, fullname: string): Promise<Peer> {
-    if (this.closed) throw new HostError('not_found', `room ${this.id} is closed`);
-    const placement = await this.placeNewPeer();
+    const gone = () => new HostError('not_found', `room ${this.id} is closed`);
+    if (this.closed) throw gone();
+    const placement = await this.routers
+      .place(() => this.closed)
+      .catch((error: unknown) => {
+        throw this.closed ? gone() : error;
+      });
     placement.peers++;
     const peer = new Peer(id, userId, fullname, placement);
     this.peers.set(id, peer);
     return peer;
-  }
-
-  /**
-   * The first router with room, else a new router on a worker the room does
-   * not use yet, else the least crowded router. One router per worker: a
-   * producer piped between routers keeps its id, which only works across workers.
-   */
-  private async placeNewPeer(): Promise<RoomRouter> {
-    const open = this.routers.find((entry) => entry.peers < this.placement.peersPerRouter);
-    if (open) return open;
-    const used = this.routers.map((entry) => entry.host);
-    const host = this.placement.nextHost(used);
-    if (used.includes(host)) return [...this.routers].sort((a, b) => a.peers - b.peers)[0]!;
-    const added = await Room.openRouter(host);
-    if (this.closed) {
-      Room.closeRouter(added);
-      throw new HostError('not_found', `room ${this.id} is closed`);
-    }
-    this.routers.push(added);
-    return added;
-  }
-
-  /** Makes `producer` (living on `from`) available on `to`, once. */
-  private bringTo(producer: types.Producer, from: RoomRouter, to: RoomRouter): Promise<void> {
-    if (from === to) return Promise.resolve();
-    const key = `${producer.id}>${to.router.id}`;
-    let pipe = this.pipes.get(key);
-    if (!pipe) {
-      pipe = from.router
-        .pipeToRouter({ producerId: producer.id, router: to.router })
-        .then(() => undefined);
-      this.pipes.set(key, pipe);
-      producer.observer.once('close', () => this.pipes.delete(key));
-      pipe.catch(() => this.pipes.delete(key));
-    }
-    return pipe;
   }
 
   /** Entered peers other than `except`, as clients list them. */
@@ -203,7 +149,7 @@ export class Room extends EventEmitter<RoomEvents> {
     });
     if (producer.kind === 'audio' && options.source === 'microphone') {
       // The observer lives on the first router: microphones from other routers are piped to it.
-      await this.bringTo(producer, peer.placement, this.routers[0]!);
+      await this.routers.bringTo(producer, peer.placement, this.routers.primary);
       await this.speakerObserver.addProducer({ producerId: producer.id });
     }
     if (peer.entered) this.emit('peer-updated', peer);
@@ -265,7 +211,7 @@ export class Room extends EventEmitter<RoomEvents> {
     recv: types.WebRtcTransport,
     options: { rtpCapabilities: types.RtpCapabilities; paused: boolean; mid?: string },
   ): Promise<types.Consumer | undefined> {
-    await this.bringTo(producer, producerPeer.placement, consumerPeer.placement);
+    await this.routers.bringTo(producer, producerPeer.placement, consumerPeer.placement);
     const { rtpCapabilities } = options;
     if (!consumerPeer.placement.router.canConsume({ producerId: producer.id, rtpCapabilities }))
       return undefined;
@@ -331,23 +277,14 @@ export class Room extends EventEmitter<RoomEvents> {
     peer.placement.peers--;
     this.emit('peer-left', peer);
     if (this.peers.size === 0) this.close(undefined);
-    else if (peer.placement.peers === 0 && peer.placement !== this.routers[0])
-      this.release(peer.placement);
-  }
-
-  /** An extra router nobody uses any more goes back to its worker. */
-  private release(entry: RoomRouter): void {
-    this.routers.splice(this.routers.indexOf(entry), 1);
-    for (const key of this.pipes.keys())
-      if (key.endsWith(`>${entry.router.id}`)) this.pipes.delete(key);
-    Room.closeRouter(entry);
+    else this.routers.releaseIfUnused(peer.placement);
   }
 
   /** Ends the room for everyone in it, telling each door why. */
   close(reason: RoomClosedReason | undefined): void {
     if (this.closed) return;
     this.closed = true;
-    for (const entry of this.routers) Room.closeRouter(entry);
+    this.routers.closeAll();
     this.emit('closed', reason);
   }
 }

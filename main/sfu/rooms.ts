@@ -1,5 +1,6 @@
 import type { RoomClosedReason } from '../../shared/protocol/messages';
-import { Room, type RoomPlacement } from './room';
+import { Room } from './room';
+import type { RoomPlacement } from './room-routers';
 import type { WorkerPool } from './worker-pool';
 
 /** How long opening a room waits for a worker while the pool replaces a dead one. */
