@@ -10,11 +10,14 @@ import {
 import { asHostError, HostError, isHostFault, WS_REASON } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { Presence } from '../presence/presence';
+import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import type { HubStore } from '../storage/hub-store';
 import { DEFAULT_MEMBERSHIP_TIMINGS, Membership, type MembershipTimings } from './membership';
 import { CLOSED_MESSAGES, fanOutRoomEvents } from './room-events';
-import { roomMessageHandlers, type SessionInRoom } from './room-messages';
+import { mediaMessageHandlers, type HandlerContext, type SessionInRoom } from './room-messages';
+import { roomToolHandlers } from './room-tool-messages';
+import { RoomTools } from './room-tools';
 import { ClientSession, SessionRegistry } from './session';
 import { CLOSE, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './socket-guard';
 
@@ -40,11 +43,25 @@ const CLIENT_HEARTBEAT_FACTOR = 2;
 export class ClientDoor {
   private readonly limits: SocketLimits;
   private readonly membership: Membership;
+  /** Each room's chat, hands and reactions. */
+  private readonly tools = new WeakMap<Room, RoomTools>();
+  private readonly context: HandlerContext;
 
   constructor(private readonly deps: ClientDoorDeps) {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
     this.membership = new Membership(deps, { ...DEFAULT_MEMBERSHIP_TIMINGS, ...deps.timings });
-    deps.rooms.onRoomCreated((room) => fanOutRoomEvents(room, deps.sessions, this.membership));
+    deps.rooms.onRoomCreated((room) => {
+      fanOutRoomEvents(room, deps.sessions, this.membership);
+      const tools = new RoomTools(room, (name, payload) => {
+        for (const session of deps.sessions.inRoom(room))
+          if (session.roomType) session.send(session.roomType, name, payload as never);
+      });
+      this.tools.set(room, tools);
+    });
+    this.context = {
+      membership: this.membership,
+      toolsOf: (room) => this.tools.get(room)!,
+    };
   }
 
   /** Takes over a new WebSocket: greets it with its socket id and handles its frames in order. */
@@ -112,6 +129,10 @@ export class ClientDoor {
           payload as UpstreamMessage<'upstream-request-access'>,
           roomType,
         );
+        // Then what was said and raised so far (a rejoining client gets it again).
+        const [chat, hands] = this.tools.get(session.room!)!.history();
+        session.send(roomType, 'downstream-chat-history', chat);
+        session.send(roomType, 'downstream-hands', hands);
         return;
       }
       if (!session.room || !session.peer || session.room.id !== payload.room_id) {
@@ -120,10 +141,11 @@ export class ClientDoor {
           `${name} needs access to room ${payload.room_id} first (upstream-request-access)`,
         );
       }
-      const handler = roomMessageHandlers[
-        name as Exclude<UpstreamName, 'upstream-request-access'>
-      ] as (...args: unknown[]) => Promise<void> | void;
-      await handler(session as SessionInRoom, payload, roomType, this.membership);
+      const handlers = { ...mediaMessageHandlers, ...roomToolHandlers };
+      const handler = handlers[name as Exclude<UpstreamName, 'upstream-request-access'>] as (
+        ...args: unknown[]
+      ) => Promise<void> | void;
+      await handler(session as SessionInRoom, payload, roomType, this.context);
     } catch (error) {
       const hostError = asHostError(error);
       if (isHostFault(hostError))

@@ -6,17 +6,25 @@ import type { Peer, ProducerAppData } from '../sfu/peer';
 import type { Room } from '../sfu/room';
 import { publishOffer } from '../sfu/sdp-publisher';
 import { receiveOffer } from '../sfu/sdp-receiver';
+import type { RoomToolName } from '../../shared/protocol/room-tools';
 import type { Membership } from './membership';
+import type { RoomTools } from './room-tools';
 import type { ClientSession } from './session';
 
 /** A socket that has access to a room: every room message but request-access needs one. */
 export type SessionInRoom = ClientSession & { room: Room; peer: Peer };
 
-type MessageHandler<N extends UpstreamName> = (
+/** What a handler may use besides the session: the door's membership and each room's tools. */
+export interface HandlerContext {
+  membership: Membership;
+  toolsOf(room: Room): RoomTools;
+}
+
+export type MessageHandler<N extends UpstreamName> = (
   session: SessionInRoom,
   message: UpstreamMessage<N>,
   roomType: RoomType,
-  membership: Membership,
+  context: HandlerContext,
 ) => Promise<void> | void;
 
 /**
@@ -24,8 +32,8 @@ type MessageHandler<N extends UpstreamName> = (
  * exchanges the seed does not name). Each sends exactly one reply, last,
  * so a failure anywhere becomes the single downstream-error instead.
  */
-export const roomMessageHandlers: {
-  [N in Exclude<UpstreamName, 'upstream-request-access'>]: MessageHandler<N>;
+export const mediaMessageHandlers: {
+  [N in Exclude<UpstreamName, 'upstream-request-access' | RoomToolName>]: MessageHandler<N>;
 } = {
   'upstream-transport-connect': async (session, message, roomType) => {
     await clientMediaCall(
@@ -76,7 +84,7 @@ export const roomMessageHandlers: {
   'upstream-icecandidate': (session, message, roomType) => {
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
-  'upstream-peer-enter': (session, message, roomType, membership) => {
+  'upstream-peer-enter': (session, message, roomType, { membership }) => {
     membership.entered(session);
     session.send(roomType, 'downstream-ack', { cid: message.cid });
     // Without rtpCapabilities (the seed's form) each receive offer says what the client decodes.
@@ -158,7 +166,7 @@ export const roomMessageHandlers: {
       iceParameters,
     });
   },
-  'upstream-leave': (session, message, roomType, membership) => {
+  'upstream-leave': (session, message, roomType, { membership }) => {
     membership.leave(session);
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },

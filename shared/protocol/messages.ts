@@ -7,6 +7,7 @@ import {
   rtpParametersSchema,
   type MediaSource,
 } from './rtc';
+import { roomToolSchemas, type RoomToolPayloads } from './room-tools';
 import {
   sdpDownstreamOfferSchema,
   sdpUpstreamOfferSchema,
@@ -100,6 +101,7 @@ export const upstreamMessageSchemas = {
   'upstream-producer-close': z.object({ ...upstreamEnvelope, ...producerId }),
   'upstream-restart-ice': z.object({ ...upstreamEnvelope, transport_id: idSchema }),
   'upstream-leave': z.object({ ...upstreamEnvelope }),
+  ...roomToolSchemas(upstreamEnvelope),
 } as const;
 
 export type UpstreamName = keyof typeof upstreamMessageSchemas;
@@ -145,7 +147,7 @@ export interface ConsumerInfo {
   producerPaused: boolean;
 }
 
-export interface DownstreamPayloads {
+export interface DownstreamPayloads extends RoomToolPayloads {
   /**
    * First frame on every socket. The client sends `socket.upstream-ping` every
    * `heartbeat_ms` and treats the socket as dead after `idle_timeout_ms` without
