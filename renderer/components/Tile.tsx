@@ -12,6 +12,7 @@ export function Tile({
   onPin,
   testId,
   large = false,
+  overlay = null,
 }: {
   name: string;
   children: ReactNode | null;
@@ -23,6 +24,8 @@ export function Tile({
   onPin?: () => void;
   testId: string;
   large?: boolean;
+  /** Drawn over the video: a raised hand, reactions (features/room-tools). */
+  overlay?: ReactNode;
 }) {
   const initials = name
     .split(/\s+/)
@@ -43,6 +46,7 @@ export function Tile({
             {initials}
           </div>
         )}
+        {overlay}
         <figcaption>
           {muted && (
             <span className="badge">

@@ -3,6 +3,7 @@ import { createMeetingStore, type RemotePeer } from '../state/store';
 import { Connection } from './connection';
 import { Publisher } from './publisher';
 import type { Clock } from './reconnector';
+import { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import { Subscriber } from './subscriber';
 
 // How the reconnect machine's decisions show in the store (the banner and the
@@ -27,6 +28,7 @@ function setup() {
     store,
     new Publisher(store),
     new Subscriber(store),
+    new RoomToolsClient(store),
     new Map() as unknown as Storage,
     { clock },
   );

@@ -2,6 +2,7 @@ import { Device, type types } from 'mediasoup-client';
 import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
+import type { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
 import { enterHub, guestCredential } from './hub-access';
@@ -58,6 +59,7 @@ export class Connection {
     private readonly store: MeetingStore,
     private readonly publisher: Publisher,
     private readonly subscriber: Subscriber,
+    private readonly tools: RoomToolsClient,
     private readonly storage: Storage = localStorage,
     private readonly options: ConnectionOptions = {},
   ) {
@@ -162,6 +164,7 @@ export class Connection {
     this.teardown();
     this.publisher.release();
     this.subscriber.clear();
+    this.tools.clear();
     this.state.setSession({ phase: 'left', self: null, ended: null, nextAttemptAt: null });
   }
 
@@ -198,6 +201,7 @@ export class Connection {
       if (this.socket === socket) this.roomClosed(reason, message);
     });
     this.subscriber.listen(socket);
+    this.tools.listen(socket);
 
     const { credential, room, deviceId } = live(
       await enterHub(target, services, socket.socketId, known, this.storage),
@@ -238,6 +242,7 @@ export class Connection {
       }),
     );
     this.subscriber.attach(link, granted.peers);
+    this.tools.attach(link);
     void this.subscriber.refreshMembers();
   }
 
@@ -267,6 +272,7 @@ export class Connection {
     this.link = this.socket = undefined;
     this.publisher.detach();
     this.subscriber.detach();
+    this.tools.detach();
     link?.sendTransport.close();
     link?.recvTransport.close();
     socket?.close();
@@ -289,6 +295,7 @@ export class Connection {
         const target = this.target;
         this.publisher.release();
         this.subscriber.clear();
+        this.tools.clear();
         return this.state.setSession({
           phase: 'left',
           connection: 'failed',

@@ -1,3 +1,4 @@
+import { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { Connection, type ConnectionOptions } from './connection';
 import { Publisher } from './publisher';
@@ -11,17 +12,28 @@ import { Subscriber, type VideoStats } from './subscriber';
  *   connection.ts   the join flow and the reconnect machine (reconnector.ts)
  *   publisher.ts    what we send: microphone, camera, screen; mute; devices
  *   subscriber.ts   what we receive: peers, consumers, layers, stats, members
+ *   features/room-tools/room-tools-client.ts   chat, hands, reactions
  *   link.ts         one connection's socket and transports, shared by the three
  */
 export class MeetingClient {
   private readonly publisher: Publisher;
   private readonly subscriber: Subscriber;
   private readonly connection: Connection;
+  /** Chat, raised hands and reactions. */
+  readonly tools: RoomToolsClient;
 
   constructor(store: MeetingStore, storage: Storage = localStorage, options?: ConnectionOptions) {
     this.publisher = new Publisher(store);
     this.subscriber = new Subscriber(store);
-    this.connection = new Connection(store, this.publisher, this.subscriber, storage, options);
+    this.tools = new RoomToolsClient(store);
+    this.connection = new Connection(
+      store,
+      this.publisher,
+      this.subscriber,
+      this.tools,
+      storage,
+      options,
+    );
   }
 
   /** Joins the target's meeting as `fullname`, with the local tracks already in the store. */

@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
+import { roomToolsSlice, type RoomToolsSlice } from '../features/room-tools/slice';
 import type { EndReason } from '../meeting/reconnector';
 
 /*
@@ -30,6 +31,7 @@ import type { EndReason } from '../meeting/reconnector';
  * devices      the cameras and microphones available and the ones chosen
  * presence     the hub's members with their online status
  * ui           people panel open, layout (grid or speaker)
+ * chat, hands, reactions   the room's tools (features/room-tools/slice.ts)
  */
 
 export type Phase = 'home' | 'prejoin' | 'joining' | 'in-room' | 'left';
@@ -130,7 +132,8 @@ export type MeetingState = SessionSlice &
   LocalMediaSlice &
   DevicesSlice &
   PresenceSlice &
-  UiSlice;
+  UiSlice &
+  RoomToolsSlice;
 type Slice<T> = StateCreator<MeetingState, [], [], T>;
 
 const sessionSlice: Slice<SessionSlice> = (set) => ({
@@ -249,6 +252,7 @@ export function createMeetingStore() {
     ...devicesSlice(...a),
     ...presenceSlice(...a),
     ...uiSlice(...a),
+    ...roomToolsSlice(...a),
   }));
 }
 

@@ -1,0 +1,4 @@
+/** The control bar's buttons for chat, raising a hand and reactions (to be built). */
+export function RoomToolButtons() {
+  return null;
+}

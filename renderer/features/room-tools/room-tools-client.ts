@@ -1,0 +1,73 @@
+import type { MessageSocket } from '../../../shared/client/message-socket';
+import type { Reaction } from '../../../shared/protocol/room-tools';
+import type { Link } from '../../meeting/link';
+import type { MeetingStore } from '../../state/store';
+
+/** How long a reaction floats over its sender's tile. */
+export const REACTION_MS = 4_000;
+
+/**
+ * Chat, hands and reactions for the meeting client: what the host pushes
+ * goes into the store; what people do goes to the host over the current link.
+ */
+export class RoomToolsClient {
+  private socket: MessageSocket | undefined;
+  private link: Link | undefined;
+
+  constructor(private readonly store: MeetingStore) {}
+
+  private get state() {
+    return this.store.getState();
+  }
+
+  listen(socket: MessageSocket): void {
+    this.socket = socket;
+    const current = () => this.socket === socket;
+    socket.on('downstream-chat-history', ({ messages }) => {
+      if (current()) this.state.setChatHistory(messages);
+    });
+    socket.on('downstream-chat', ({ message }) => {
+      if (current()) this.state.addChatMessage(message, this.state.session.self?.peerId ?? null);
+    });
+    socket.on('downstream-hands', ({ hands }) => {
+      if (current()) this.state.setHands(hands);
+    });
+    socket.on('downstream-reaction', ({ reaction_id, peer_id, emoji }) => {
+      if (!current()) return;
+      this.state.addReaction({ id: reaction_id, peerId: peer_id, emoji });
+      setTimeout(() => this.state.removeReaction(reaction_id), REACTION_MS);
+    });
+  }
+
+  attach(link: Link): void {
+    this.link = link;
+  }
+
+  detach(): void {
+    this.link = undefined;
+  }
+
+  /** The meeting is over for us: its chat and hands go. */
+  clear(): void {
+    this.socket = undefined;
+    this.link = undefined;
+    this.state.clearRoomTools();
+  }
+
+  private request(): Link['request'] {
+    if (!this.link) throw new Error('not connected to the meeting right now');
+    return this.link.request;
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await this.request()('upstream-chat', { text });
+  }
+
+  async setHandRaised(raised: boolean): Promise<void> {
+    await this.request()('upstream-hand', { raised });
+  }
+
+  async react(emoji: Reaction): Promise<void> {
+    await this.request()('upstream-reaction', { emoji });
+  }
+}
