@@ -58,6 +58,11 @@ export class MeetingClient {
     return this.publisher.setCamOn(on);
   }
 
+  /** The microphone could not be opened: ask for it again (and publish it when it opens). */
+  retryMicrophone(): Promise<void> {
+    return this.publisher.retryMicrophone();
+  }
+
   switchDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void> {
     return this.publisher.switchDevice(kind, deviceId);
   }

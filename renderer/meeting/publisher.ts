@@ -140,11 +140,29 @@ export class Publisher {
     try {
       track = await openCamera(this.state.devices.cameraId);
     } catch (error) {
-      this.state.setSession({ error: describeMediaError(error, 'camera') });
+      this.state.setLocalMedia({ camOn: true, camError: describeMediaError(error, 'camera') });
       return;
     }
-    this.state.setLocalMedia({ camOn: true, camTrack: track });
+    this.state.setLocalMedia({ camOn: true, camTrack: track, camError: null });
     if (this.link?.device.canProduce('video')) await this.produceNow('camera', track);
+  }
+
+  /**
+   * Asks again for a microphone that could not be opened (the button of an
+   * unavailable device): on success it is published at once, unmuted.
+   */
+  async retryMicrophone(): Promise<void> {
+    let track: MediaStreamTrack;
+    try {
+      track = await openMicrophone(this.state.devices.microphoneId);
+    } catch (error) {
+      this.state.setLocalMedia({ micError: describeMediaError(error, 'microphone') });
+      return;
+    }
+    this.state.localMedia.micTrack?.stop();
+    this.state.setLocalMedia({ micTrack: track, micOn: true, micError: null });
+    await this.closeProducer('microphone');
+    if (this.link?.device.canProduce('audio')) await this.produceNow('microphone', track);
   }
 
   /** Switches devices mid-call without rejoining: the producer's track is replaced. */

@@ -52,9 +52,14 @@ export function PreJoin() {
 
   // Open (or reopen) the chosen devices while they are switched on.
   const reportError = useCallback(
-    (kind: CaptureKind, message: string | undefined) =>
-      setMediaErrors((errors) => ({ ...errors, [kind]: message })),
-    [],
+    (kind: CaptureKind, message: string | undefined) => {
+      setMediaErrors((errors) => ({ ...errors, [kind]: message }));
+      // The room shows the device as unavailable, not as on, when it could not be opened.
+      setLocalMedia(
+        kind === 'camera' ? { camError: message ?? null } : { micError: message ?? null },
+      );
+    },
+    [setLocalMedia],
   );
   useCapture('camera', camOn, devices.cameraId, reportError);
   useCapture('microphone', true, devices.microphoneId, reportError);

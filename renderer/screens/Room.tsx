@@ -2,7 +2,10 @@ import { AudioSink } from '../components/AudioSink';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { PeoplePanel } from '../components/PeoplePanel';
 import { ScreenPicker } from '../components/ScreenPicker';
+import { InviteCard } from '../features/invite/InviteCard';
+import { Notices } from '../features/notices/Notices';
 import { RoomToolPanels } from '../features/room-tools/RoomToolPanels';
+import { ShortcutsHelp } from '../features/shortcuts/ShortcutsHelp';
 import { useMeetingClient } from '../meeting/context';
 import { loadPreferences } from '../state/preferences';
 import { useMeeting } from '../state/store';
@@ -29,9 +32,12 @@ export function Room() {
     <main className={`screen room${peoplePanelOpen ? ' with-panel' : ''}`}>
       <ConnectionBanner />
       <Stage selfName={selfName} />
+      <InviteCard />
       {peoplePanelOpen && <PeoplePanel selfName={selfName} />}
       <RoomToolPanels />
       <ScreenPicker />
+      <ShortcutsHelp />
+      <Notices />
       {Object.values(peers).flatMap((peer) =>
         Object.values(peer.tracks)
           .filter((track) => track.kind === 'audio' && track.track)

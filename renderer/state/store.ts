@@ -26,8 +26,10 @@ import type { EndReason } from '../meeting/reconnector';
  *                while they reconnect, and their tracks by producer id
  *                (kind, source, paused, and the MediaStreamTrack once consumed)
  *   activeSpeakerId, pinnedPeerId
- * localMedia   what we send: microphone and camera on/off, screen sharing,
- *              and the local tracks (previews and self view use them)
+ * localMedia   what we want to send: microphone and camera on/off, screen
+ *              sharing, the local tracks (previews and self view use them) and
+ *              why a device could not be opened; what others really get is
+ *              state/media-state.ts
  * devices      the cameras and microphones available and the ones chosen
  * presence     the hub's members with their online status
  * ui           people panel open, layout (grid or speaker)
@@ -102,6 +104,9 @@ export interface LocalMediaSlice {
     micTrack: MediaStreamTrack | null;
     camTrack: MediaStreamTrack | null;
     screenTrack: MediaStreamTrack | null;
+    /** Why the microphone or camera could not be opened (denied, missing, busy); null when fine. */
+    micError: string | null;
+    camError: string | null;
   };
   setLocalMedia(patch: Partial<LocalMediaSlice['localMedia']>): void;
 }
@@ -217,6 +222,8 @@ const localMediaSlice: Slice<LocalMediaSlice> = (set) => ({
     micTrack: null,
     camTrack: null,
     screenTrack: null,
+    micError: null,
+    camError: null,
   },
   setLocalMedia: (patch) => set((s) => ({ localMedia: { ...s.localMedia, ...patch } })),
 });

@@ -3,6 +3,7 @@ import { HostingPanel } from '../../components/HostingPanel';
 import { InviteButton } from '../../features/invite/InviteButton';
 import { RoomToolButtons } from '../../features/room-tools/RoomToolButtons';
 import { useMeetingClient } from '../../meeting/context';
+import { camState, micState } from '../../state/media-state';
 import { useMeeting } from '../../state/store';
 
 /** The meeting's controls: microphone, camera, screen, layout, people, tools, devices, leave. */
@@ -13,28 +14,32 @@ export function ControlBar({
 }) {
   const client = useMeetingClient();
   const peerCount = useMeeting((s) => Object.keys(s.room.peers).length);
-  const { micOn, camOn, sharing } = useMeeting((s) => s.localMedia);
+  const sharing = useMeeting((s) => s.localMedia.sharing);
+  const mic = useMeeting(micState);
+  const cam = useMeeting(camState);
   const { peoplePanelOpen, layout } = useMeeting((s) => s.ui);
   const setUi = useMeeting((s) => s.setUi);
   return (
     <nav className="controls" aria-label="Meeting controls">
       <button
         type="button"
-        aria-pressed={!micOn}
-        className={micOn ? '' : 'off'}
-        onClick={actions.mic}
+        className={mic === 'on' ? '' : 'off'}
+        onClick={mic === 'unavailable' ? () => void client.retryMicrophone() : actions.mic}
         title="Microphone (M)"
       >
-        {micOn ? 'Mute' : 'Unmute'}
+        {mic === 'on' ? 'Mute' : mic === 'off' ? 'Unmute' : 'Microphone unavailable: try again'}
       </button>
       <button
         type="button"
-        aria-pressed={!camOn}
-        className={camOn ? '' : 'off'}
-        onClick={actions.camera}
+        className={cam === 'on' ? '' : 'off'}
+        onClick={cam === 'unavailable' ? () => void client.setCamOn(true) : actions.camera}
         title="Camera (V)"
       >
-        {camOn ? 'Stop video' : 'Start video'}
+        {cam === 'on'
+          ? 'Stop video'
+          : cam === 'off'
+            ? 'Start video'
+            : 'Camera unavailable: try again'}
       </button>
       <button
         type="button"

@@ -3,6 +3,7 @@ import { RemoteVideo } from '../../components/RemoteVideo';
 import { Tile } from '../../components/Tile';
 import { VideoView } from '../../components/VideoView';
 import { TileOverlay } from '../../features/room-tools/TileOverlay';
+import { micState } from '../../state/media-state';
 import { useMeeting, type RemotePeer, type RemoteTrack } from '../../state/store';
 
 // The stage: everyone's tile (and screen shares), as a grid or with one large
@@ -47,7 +48,8 @@ export function Stage({ selfName }: { selfName: string }) {
   const activeSpeakerId = useMeeting((s) => s.room.activeSpeakerId);
   const pinnedPeerId = useMeeting((s) => s.room.pinnedPeerId);
   const pin = useMeeting((s) => s.pin);
-  const { micOn, camOn, sharing, camTrack, screenTrack } = useMeeting((s) => s.localMedia);
+  const { camOn, sharing, camTrack, screenTrack } = useMeeting((s) => s.localMedia);
+  const mic = useMeeting(micState);
   const layout = useMeeting((s) => s.ui.layout);
 
   const remotePeers = Object.values(peers);
@@ -57,7 +59,7 @@ export function Stage({ selfName }: { selfName: string }) {
       peerId: null,
       name: `${selfName} (you)`,
       video: camOn && camTrack ? <VideoView track={camTrack} mirrored label="Your camera" /> : null,
-      muted: !micOn,
+      muted: mic !== 'on',
       reconnecting: false,
       screen: false,
     },
