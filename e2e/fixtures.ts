@@ -3,8 +3,11 @@ import { test as base, expect, type BrowserContext, type Page } from '@playwrigh
 import { decodingProducers, videoStats } from '../testing/app-page';
 import { startTestHost, type TestHost } from '../testing/host';
 
-/** The built web client (npm run build) as the host serves it to browsers. */
-export const WEB_CLIENT_DIR = resolve('dist/renderer');
+/**
+ * The built web client (npm run build) as the host serves it to browsers;
+ * ROUNDTABLE_WEB_CLIENT_DIR points at another build (`npx vite build --outDir <dir>`).
+ */
+export const WEB_CLIENT_DIR = process.env.ROUNDTABLE_WEB_CLIENT_DIR ?? resolve('dist/renderer');
 /** Screenshots of each screen; `UPDATE_SCREENSHOTS=1 npm run test:e2e` refreshes the README's in docs/. */
 export const SCREENSHOT_DIR = resolve(
   process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots',
