@@ -1,34 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { expect, test } from './fixtures';
 
 // Every screen a person meets, checked with axe (WCAG 2.1 A and AA rules) at
 // laptop and phone size: home, pre-join, the room, the room while
 // reconnecting, and the screen of a meeting the host ended.
-
-const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
-];
-
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    // The fake camera's test pattern is not text; the video tiles' own labels are checked.
-    .exclude('video')
-    .analyze();
-  return results.violations.map(
-    (violation) =>
-      `${violation.id}: ${violation.help} (${violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`).join('; ')})`,
-  );
-}
-
-async function expectAccessible(page: Page, screen: string) {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    expect(await violations(page), `${screen} at ${size.width}×${size.height}`).toEqual([]);
-  }
-}
 
 test('home, pre-join, room, reconnecting and ended screens have no axe violations', async ({
   browser,
