@@ -177,6 +177,7 @@ export class SeedClient {
     const transceiver = this.send!.addTransceiver(screen.getVideoTracks()[0]!, {
       direction: 'sendonly',
     });
+    // The new transceiver gets its a=mid when an offer is set; offer() makes the one it sends.
     await this.send!.setLocalDescription(await this.send!.createOffer());
     return this.offer(flags, { sources: { [transceiver.mid!]: 'screen' } });
   }

@@ -91,22 +91,29 @@ export async function openLink(
   return link;
 }
 
-/**
- * Brings `link` to the remote side's new offer before its tracks change:
- * connects a new link's DTLS and restarts ICE when the offerer did.
- */
-export async function prepareLink(
+/** Connects a new link's DTLS with the offer's parameters (once per transport). */
+export async function connectLink(
   link: SdpLink,
   offer: { iceUfrag: string | undefined; dtlsParameters: types.DtlsParameters },
 ): Promise<void> {
-  if (!link.connected) {
-    await link.transport.connect({ dtlsParameters: offer.dtlsParameters });
-    link.connected = true;
-    link.remoteFingerprint = offer.dtlsParameters.fingerprints[0]?.value;
-  } else if (link.remoteIceUfrag !== undefined && offer.iceUfrag !== link.remoteIceUfrag) {
-    // The client restarted ICE: an ICE-lite answerer takes new credentials too.
-    await link.transport.restartIce();
-  }
+  if (link.connected) return;
+  await link.transport.connect({ dtlsParameters: offer.dtlsParameters });
+  link.connected = true;
+  link.remoteFingerprint = offer.dtlsParameters.fingerprints[0]?.value;
+  link.remoteIceUfrag = offer.iceUfrag;
+}
+
+/**
+ * The offerer restarted ICE (a new ufrag): an ICE-lite answerer takes new
+ * credentials too. Done last in a renegotiation, once the tracks are settled,
+ * so a refused offer leaves the ICE credentials the client has.
+ */
+export async function followIceRestart(
+  link: SdpLink,
+  offer: { iceUfrag: string | undefined },
+): Promise<void> {
+  if (link.remoteIceUfrag === undefined || offer.iceUfrag === link.remoteIceUfrag) return;
+  await link.transport.restartIce();
   link.remoteIceUfrag = offer.iceUfrag;
 }
 

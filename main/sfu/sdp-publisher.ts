@@ -9,7 +9,8 @@ import {
   isNewConnection,
   MAX_SEND_LINKS,
   openLink,
-  prepareLink,
+  connectLink,
+  followIceRestart,
   type SdpLink,
 } from './sdp-link';
 import { parseOffer, type OfferedTrack } from './sdp/parse';
@@ -109,14 +110,15 @@ export async function publishOffer(
   link ??= await openLink(room, peer, linkId, 'send');
   const made: Producer[] = [];
   try {
-    await prepareLink(link, offer);
+    await connectLink(link, offer);
     const offered = new Map(offer.tracks.map((track) => [track.mid, track]));
     // Tracks added first, so a failure leaves the others as they were.
     for (const track of offer.tracks) {
       const existing = link.tracks.get(track.mid) as Producer | undefined;
       if (existing && !existing.closed && sameStream(existing, track)) continue;
       const source = existing?.appData.source ?? sourceOf(peer, track, options);
-      // A new stream on the same m-section (the client replaced its sender): mediasoup keys producers by MID.
+      // A new stream on the same m-section (the client replaced its sender): mediasoup keys
+      // producers by MID, so the old one goes first; the client no longer sends it anyway.
       existing?.close();
       link.tracks.delete(track.mid);
       made.push(await produceTrack(room, peer, link, track, source, mutedFor(source, options)));
@@ -132,6 +134,7 @@ export async function publishOffer(
         if (muted !== producer.paused) await room.setProducerPaused(peer, producer.id, muted);
       }
     }
+    await followIceRestart(link, offer);
   } catch (error) {
     for (const producer of made) producer.close();
     if (fresh) link.close();

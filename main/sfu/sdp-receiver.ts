@@ -3,7 +3,14 @@ import type { SdpStream } from '../../shared/protocol/sdp-form';
 import { HostError } from '../host/host-error';
 import type { Peer, ProducerAppData } from './peer';
 import type { Room } from './room';
-import { assertLinkIdFree, isNewConnection, openLink, prepareLink, type SdpLink } from './sdp-link';
+import {
+  assertLinkIdFree,
+  isNewConnection,
+  openLink,
+  connectLink,
+  followIceRestart,
+  type SdpLink,
+} from './sdp-link';
 import { parseReceiveOffer, type ParsedReceiveOffer } from './sdp/receive-offer';
 import { buildReceiverAnswer } from './sdp/receiver-answer';
 
@@ -80,7 +87,7 @@ export async function receiveOffer(
   link ??= await openLink(room, peer, linkId, 'recv', from.id);
   const made: types.Consumer[] = [];
   try {
-    await prepareLink(link, offer);
+    await connectLink(link, offer);
     dropStale(link, offer);
     const carried = new Set([...link.tracks.values()].map((c) => (c as types.Consumer).producerId));
     const free = offer.sections.filter((s) => s.open && !link!.tracks.has(s.mid));
@@ -98,6 +105,7 @@ export async function receiveOffer(
       free.splice(free.indexOf(slot), 1);
       link.tracks.set(slot.mid, consumer);
     }
+    await followIceRestart(link, offer);
   } catch (error) {
     for (const consumer of made) {
       consumer.close();
