@@ -5,7 +5,8 @@ export function TileOverlay({ peerId }: { peerId: string | null }) {
   const selfId = useMeeting((s) => s.session.self?.peerId ?? null);
   const id = peerId ?? selfId;
   const hand = useMeeting((s) => s.hands.findIndex((h) => h.peer_id === id));
-  const reactions = useMeeting((s) => s.reactions.filter((r) => r.peerId === id));
+  // Select the stable array and filter here: a selector that builds a new array re-renders forever.
+  const reactions = useMeeting((s) => s.reactions).filter((r) => r.peerId === id);
   if (id === null || (hand < 0 && reactions.length === 0)) return null;
   return (
     <div className="tile-overlay">
