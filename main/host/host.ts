@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -15,6 +14,7 @@ import { clientDoorRoutes } from '../signaling/http-routes';
 import { ServiceApi } from '../signaling/services';
 import { SessionRegistry } from '../signaling/session';
 import { openDatabase } from '../storage/database';
+import { securePrivateDir, tightenFiles } from '../storage/private-dir';
 import { HubStore, type Hub } from '../storage/hub-store';
 import type { HostConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -80,8 +80,10 @@ export async function startHost(
   log: Logger = createLogger(config.logLevel),
   events: HostEvents = {},
 ): Promise<RunningHost> {
-  await mkdir(config.dataDir, { recursive: true });
+  await securePrivateDir(config.dataDir, log);
   const db = openDatabase(join(config.dataDir, 'roundtable.db'), log);
+  // A new database file (and its -wal and -shm, which SQLite gives the database's mode) is private too.
+  await tightenFiles(config.dataDir);
   const store = new HubStore(db);
   store.resetOnlineStatuses();
   const hub = store.defaultHub();
@@ -89,6 +91,7 @@ export async function startHost(
   const certificate = config.insecureHttp
     ? undefined
     : await loadOrCreateCertificate(config.dataDir, addresses);
+  if (certificate) await tightenFiles(config.dataDir);
 
   const pool = await WorkerPool.create(
     { count: config.workers, rtcPort: config.rtcPort, addresses, workerBin: config.workerBin },
