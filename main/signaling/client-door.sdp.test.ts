@@ -42,6 +42,17 @@ async function seedJoins(fullname: string): Promise<{ page: Page; peerId: string
   return { page, peerId: granted.peer_id as string };
 }
 
+/** Peer `id` as the harness page's last peers list shows it. */
+const listedPeer = (page: Page, id: string) =>
+  page.evaluate(
+    (peerId) =>
+      harness
+        .messages('downstream-peers-list')
+        .at(-1)
+        ?.peers.find((p) => p.peer_id === peerId),
+    id,
+  );
+
 const ufragOf = (sdp: string) => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1];
 
 test('a seed-form client and a mediasoup-form client see and hear each other, mute, add and remove tracks', async () => {
@@ -66,15 +77,7 @@ test('a seed-form client and a mediasoup-form client see and hear each other, mu
 
   // Everyone gets the peers list; the mediasoup-form client receives the seed client.
   const seedPeer = await waitFor(
-    () =>
-      reactPage.evaluate(
-        (id) =>
-          harness
-            .messages('downstream-peers-list')
-            .at(-1)
-            ?.peers.find((p) => p.peer_id === id),
-        seedId,
-      ),
+    () => listedPeer(reactPage, seedId),
     (peer) => (peer?.producers.length ?? 0) === 2,
     { what: 'the seed client in the peers list' },
   );
@@ -116,16 +119,7 @@ test('a seed-form client and a mediasoup-form client see and hear each other, mu
   const withScreen = await seedPage.evaluate(() => seedClient.addScreen({ video: 1, audio: 1 }));
   expect(withScreen.map((s) => s.source)).toEqual(['microphone', 'camera', 'screen']);
   await waitFor(
-    () =>
-      reactPage.evaluate(
-        (id) =>
-          harness
-            .messages('downstream-peers-list')
-            .at(-1)
-            ?.peers.find((p) => p.peer_id === id)
-            ?.producers.map((p) => p.source),
-        seedId,
-      ),
+    async () => (await listedPeer(reactPage, seedId))?.producers.map((p) => p.source),
     (sources) => sources?.includes('screen') === true,
     { what: 'the screen in the peers list' },
   );
