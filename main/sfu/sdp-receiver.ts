@@ -37,11 +37,16 @@ function streamsOf(link: SdpLink): SdpStream[] {
   }));
 }
 
-/** Consumers on m-sections the client no longer receives on, or whose producer is gone, leave the map. */
-function dropStale(link: SdpLink, offer: ParsedReceiveOffer): void {
+/**
+ * Consumers on m-sections the client no longer receives on, or whose producer
+ * is gone, leave the map. A producer's end reaches its consumers from the
+ * worker a moment later, so `from`'s own list decides, not consumer.closed alone.
+ */
+function dropStale(link: SdpLink, offer: ParsedReceiveOffer, from: Peer): void {
   const open = new Set(offer.sections.filter((s) => s.open).map((s) => s.mid));
-  for (const [mid, consumer] of link.tracks) {
-    if (consumer.closed || !open.has(mid)) {
+  for (const [mid, track] of link.tracks) {
+    const consumer = track as types.Consumer;
+    if (consumer.closed || !open.has(mid) || !from.producers.has(consumer.producerId)) {
       link.tracks.delete(mid);
       consumer.close();
     }
@@ -88,7 +93,7 @@ export async function receiveOffer(
   const made: types.Consumer[] = [];
   try {
     await connectLink(link, offer);
-    dropStale(link, offer);
+    dropStale(link, offer, from);
     const carried = new Set([...link.tracks.values()].map((c) => (c as types.Consumer).producerId));
     const free = offer.sections.filter((s) => s.open && !link!.tracks.has(s.mid));
     for (const producer of from.producers.values()) {
