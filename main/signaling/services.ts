@@ -68,18 +68,25 @@ export function errorEnvelope(
   return envelope(service, { ok: false, reason, message });
 }
 
+/** The calls anyone who can reach the host may make: they come with an invite, not a credential. */
+type OpenService = 'yp.create_guest' | 'hub.check_invite';
+
 /**
  * The seed's service calls. Each body is validated with its schema from
- * shared/; every call but yp.create_guest needs the x-param-auth credential.
+ * shared/; every call but yp.create_guest and hub.check_invite needs the
+ * x-param-auth credential.
  */
 export class ServiceApi {
   private readonly signUps: SignUpLimiter;
+  /** Invite checks are capped like sign-ups, in buckets of their own. */
+  private readonly inviteChecks: SignUpLimiter;
 
   constructor(private readonly deps: ServiceDeps) {
     this.signUps = new SignUpLimiter(deps.guestSignUps);
+    this.inviteChecks = new SignUpLimiter(deps.guestSignUps);
   }
 
-  private readonly handlers: { [S in Exclude<ServiceName, 'yp.create_guest'>]: Handler<S> } = {
+  private readonly handlers: { [S in Exclude<ServiceName, OpenService>]: Handler<S> } = {
     'room.get': async (request, user, context) => {
       const privilege = this.requireMember(request.hub_id, user);
       this.requireSocket(request.socket_id);
@@ -196,6 +203,17 @@ export class ServiceApi {
       this.signUps.take(context.ip);
       return this.createGuest(parsed.data as ServiceRequest<'yp.create_guest'>);
     }
+    if (name === 'hub.check_invite') {
+      try {
+        this.inviteChecks.take(context.ip);
+      } catch {
+        throw new HostError(
+          'rate_limited',
+          'too many invite checks right now; try again in a minute',
+        );
+      }
+      return this.checkInvite(parsed.data as ServiceRequest<'hub.check_invite'>);
+    }
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
     if (!user)
       throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
@@ -218,6 +236,22 @@ export class ServiceApi {
       privilege,
     );
     return { user_id: user.id, hub_id: hub.id, fullname: user.fullname, privilege, auth: token };
+  }
+
+  /**
+   * What an invite is good for, without making an account. The invite to
+   * share is always the hub's invite secret: an owner who opened the owner
+   * link learns the link to give out, never the other way round.
+   */
+  private checkInvite(
+    request: ServiceRequest<'hub.check_invite'>,
+  ): ServiceResponseData['hub.check_invite'] {
+    const hub = this.deps.store.getHub(request.hub_id);
+    if (!hub) throw new HostError('not_found', `no hub ${request.hub_id}`);
+    const privilege = this.deps.store.privilegeForInvite(hub, request.invite);
+    if (privilege === undefined)
+      throw new HostError('forbidden', 'this invite is not valid for the hub');
+    return { hub_id: hub.id, privilege, share_invite: hub.inviteSecret };
   }
 
   private requireMember(hubId: string, user: User): number {

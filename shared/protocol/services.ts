@@ -32,6 +32,15 @@ export const serviceRequestSchemas = {
     /** The hub's invite secret (from the invite link); an owner key makes the hub's owner. */
     invite: z.string().min(1).max(128),
   }),
+  /**
+   * Not in the seed: is this invite good for this hub? Answered without making an
+   * account, so a client can say a link is wrong before asking for a camera.
+   */
+  'hub.check_invite': z.object({
+    service: z.literal('hub.check_invite'),
+    hub_id: idSchema,
+    invite: z.string().min(1).max(128),
+  }),
   'room.get': z.object({
     service: z.literal('room.get'),
     socket_id: idSchema,
@@ -72,6 +81,17 @@ export interface GuestData {
   privilege: number;
   /** The credential to send as `x-param-auth`. */
   auth: string;
+}
+
+export interface InviteCheckData {
+  hub_id: string;
+  /** What the invite makes its holder: 7 member (the invite secret), 63 owner (the owner key). */
+  privilege: number;
+  /**
+   * The invite secret to put in links the holder shares: the hub's invite
+   * secret whichever invite was checked, never the owner key.
+   */
+  share_invite: string;
 }
 
 export interface RoomData {
@@ -139,6 +159,7 @@ export interface OnlineStatusData {
 
 export interface ServiceResponseData {
   'yp.create_guest': GuestData;
+  'hub.check_invite': InviteCheckData;
   'room.get': RoomData;
   'yp.bind_socket': BindSocketData;
   'hub.get_members_by_type': HubMember[];
