@@ -1,45 +1,57 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useDismiss } from '../features/shortcuts/dismiss';
 import { useMeetingClient } from '../meeting/context';
-import { DeviceSelect } from './DeviceSelect';
-import { listDevices } from '../meeting/media';
+import { refreshDevices, selectedDevice } from '../meeting/media';
 import { useMeeting } from '../state/store';
+import { DeviceSelect, SpeakerChoice } from './DeviceSelect';
 
-/** Camera and microphone choice during the call; switching replaces the sent track, no rejoin. */
+/**
+ * Camera, microphone and speaker choice during the call; switching replaces
+ * the sent track, no rejoin. Closes with Esc (focus back on its button) and
+ * with a click outside.
+ */
 export function DeviceMenu() {
   const client = useMeetingClient();
   const devices = useMeeting((s) => s.devices);
   const setDevices = useMeeting((s) => s.setDevices);
-  const micLabel = useMeeting((s) => s.localMedia.micTrack?.label);
-  const camLabel = useMeeting((s) => s.localMedia.camTrack?.label);
+  const micTrack = useMeeting((s) => s.localMedia.micTrack);
+  const camTrack = useMeeting((s) => s.localMedia.camTrack);
+  const menu = useRef<HTMLDetailsElement>(null);
+  const button = useRef<HTMLElement>(null);
+  const [open, setOpen] = useState(false);
+  useDismiss(open, menu, () => setOpen(false), button);
 
   useEffect(() => {
-    const refresh = () => void listDevices().then(setDevices);
+    const refresh = () => void refreshDevices(setDevices);
+    refresh();
     navigator.mediaDevices.addEventListener('devicechange', refresh);
     return () => navigator.mediaDevices.removeEventListener('devicechange', refresh);
   }, [setDevices]);
 
-  // The selected entry is the device in use, even when "default" was chosen before joining.
-  const current = (list: MediaDeviceInfo[], chosen: string | null, label: string | undefined) =>
-    chosen ?? list.find((device) => device.label === label)?.deviceId ?? '';
-
   return (
-    <details className="device-menu">
-      <summary>Devices</summary>
+    <details
+      ref={menu}
+      className="device-menu"
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+    >
+      <summary ref={button}>Devices</summary>
       <div className="stack">
         <DeviceSelect
           id="room-camera"
           kind="Camera"
           devices={devices.cameras}
-          value={current(devices.cameras, devices.cameraId, camLabel)}
+          value={selectedDevice(devices.cameras, devices.cameraId, camTrack)}
           onChange={(deviceId) => void client.switchDevice('camera', deviceId)}
         />
         <DeviceSelect
           id="room-microphone"
           kind="Microphone"
           devices={devices.microphones}
-          value={current(devices.microphones, devices.microphoneId, micLabel)}
+          value={selectedDevice(devices.microphones, devices.microphoneId, micTrack)}
           onChange={(deviceId) => void client.switchDevice('microphone', deviceId)}
         />
+        <SpeakerChoice id="room-speaker" />
       </div>
     </details>
   );

@@ -1,11 +1,20 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { desktopBridge, type HostingInfo } from '../../shared/desktop/bridge';
+import { useDismiss } from '../features/shortcuts/dismiss';
 
-/** For the person hosting from the desktop app: the invite link, its QR code, the fingerprint, and Stop hosting. */
+/**
+ * For the person hosting from the desktop app: the invite link (never the
+ * owner link), its QR code, the fingerprint, and Stop hosting. Closes with
+ * Esc and a click outside, like the other menus.
+ */
 export function HostingPanel() {
   const desktop = desktopBridge();
   const [info, setInfo] = useState<HostingInfo | null>(null);
   const [copied, setCopied] = useState(false);
+  const [open, setOpen] = useState(false);
+  const panel = useRef<HTMLDetailsElement>(null);
+  const button = useRef<HTMLElement>(null);
+  useDismiss(open, panel, () => setOpen(false), button);
 
   useEffect(() => {
     void desktop?.hostingInfo().then(setInfo);
@@ -13,8 +22,13 @@ export function HostingPanel() {
 
   if (!desktop || !info) return null;
   return (
-    <details className="hosting-panel">
-      <summary>Invite</summary>
+    <details
+      ref={panel}
+      className="hosting-panel"
+      open={open}
+      onToggle={(event) => setOpen(event.currentTarget.open)}
+    >
+      <summary ref={button}>Hosting</summary>
       <div className="stack">
         <p className="muted">You are hosting. People on your network open this link:</p>
         <code className="invite-link">{info.inviteUrl}</code>
