@@ -1,21 +1,40 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Home } from './screens/Home';
 import { PreJoin } from './screens/PreJoin';
 import { Room } from './screens/Room';
 import { Left } from './screens/Left';
-import { parseInvite } from './state/preferences';
+import { isJoinHash, readJoinLink } from './features/invite/invite-link';
 import { useMeeting } from './state/store';
 
-/** Picks the screen from the session phase; an invite link in the address goes straight to pre-join. */
+/** An invite link in the address that cannot be used: the link and what is wrong with it. */
+export interface LinkProblem {
+  link: string;
+  problem: string;
+}
+
+/**
+ * Picks the screen from the session phase; an invite link in the address goes
+ * straight to pre-join, and one that is broken (cut off when copied) to Home,
+ * which says what is wrong with it.
+ */
 export function App() {
   const phase = useMeeting((s) => s.session.phase);
   const setSession = useMeeting((s) => s.setSession);
+  const [linkProblem, setLinkProblem] = useState<LinkProblem | null>(null);
 
   useEffect(() => {
     const fromAddress = () => {
-      const target = location.hash.startsWith('#/join') ? parseInvite(location.href) : null;
-      if (target && useMeeting.getState().session.phase === 'home')
-        setSession({ target, phase: 'prejoin' });
+      // A link opened (or pasted into the address bar) before joining replaces the one before.
+      const { phase } = useMeeting.getState().session;
+      if (!isJoinHash(location.hash) || (phase !== 'home' && phase !== 'prejoin')) return;
+      const reading = readJoinLink(location.href);
+      if ('target' in reading) {
+        setLinkProblem(null);
+        setSession({ target: reading.target, phase: 'prejoin', error: null });
+      } else {
+        setLinkProblem({ link: location.href, problem: reading.problem });
+        setSession({ target: null, phase: 'home', error: null });
+      }
     };
     fromAddress();
     window.addEventListener('hashchange', fromAddress);
@@ -24,7 +43,7 @@ export function App() {
 
   switch (phase) {
     case 'home':
-      return <Home />;
+      return <Home key={linkProblem?.link} linkProblem={linkProblem} />;
     case 'prejoin':
     case 'joining':
       return <PreJoin />;

@@ -10,10 +10,16 @@ import type { JoinTarget } from '../state/store';
  */
 export function describeJoinError(error: unknown, target: JoinTarget): string {
   if (error instanceof ServiceCallError) {
-    if (error.reason === 'forbidden')
-      return 'This invite link is not valid for this host. Ask for a new one.';
+    if (error.reason === 'forbidden' || error.reason === 'invalid_request')
+      return (
+        'This invite link is not valid for this host: its invite secret is wrong, or the link ' +
+        'was cut off when it was copied. Ask the host for the whole link.'
+      );
     if (error.reason === 'not_found')
-      return 'The meeting in this invite link no longer exists on the host.';
+      return (
+        'The meeting in this invite link does not exist on this host: it was replaced, or the ' +
+        'link was cut off when it was copied. Ask the host for a new link.'
+      );
     if (error.reason === 'rate_limited' || error.reason === 'unavailable')
       return 'The host is busy right now. Try again in a moment.';
     return `The host refused to let you in: ${error.message}`;

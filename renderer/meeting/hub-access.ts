@@ -1,6 +1,6 @@
 import { bindSocketToRoom } from '../../shared/client/hub-session';
 import { ServiceCallError, type ServiceClient } from '../../shared/client/service-client';
-import type { RoomData } from '../../shared/protocol/services';
+import { PRIVILEGE, type RoomData } from '../../shared/protocol/services';
 import {
   credentialFor,
   forgetCredential,
@@ -8,6 +8,50 @@ import {
   type Credential,
 } from '../state/preferences';
 import type { JoinTarget } from '../state/store';
+import { describeJoinError } from './errors';
+
+/**
+ * What the host says about an invite before anyone asks for a camera:
+ * `valid` (with the invite secret to share, never the owner key), `invalid`
+ * (a wrong or cut-off invite, or a meeting that is gone: no use going on),
+ * `unreachable` (no answer: try again), or `unchecked` (the host could not say
+ * now, busy or too old to know the call: the join itself will tell).
+ */
+export type InviteCheck =
+  | { state: 'checking' }
+  | { state: 'valid'; owner: boolean; shareInvite: string }
+  | { state: 'invalid' | 'unreachable'; message: string }
+  | { state: 'unchecked' };
+
+export async function checkInvite(
+  target: JoinTarget,
+  services: ServiceClient,
+): Promise<InviteCheck> {
+  try {
+    const answer = await services.call('hub.check_invite', {
+      hub_id: target.hubId,
+      invite: target.invite,
+    });
+    return {
+      state: 'valid',
+      owner: answer.privilege >= PRIVILEGE.owner,
+      shareInvite: answer.share_invite,
+    };
+  } catch (error) {
+    if (error instanceof ServiceCallError) {
+      const fatal = ['forbidden', 'not_found', 'invalid_request'].includes(error.reason);
+      return fatal
+        ? { state: 'invalid', message: describeJoinError(error, target) }
+        : { state: 'unchecked' };
+    }
+    const unreachable =
+      error instanceof TypeError ||
+      (error instanceof DOMException && ['TimeoutError', 'AbortError'].includes(error.name));
+    return unreachable
+      ? { state: 'unreachable', message: describeJoinError(error, target) }
+      : { state: 'unchecked' };
+  }
+}
 
 /** This browser's device id, made once and kept (the host tells a person's devices apart by it). */
 export function deviceIdOf(storage: Storage): string {

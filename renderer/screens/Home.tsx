@@ -1,14 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { desktopBridge } from '../../shared/desktop/bridge';
-import { loadPreferences, parseInvite } from '../state/preferences';
+import type { LinkProblem } from '../App';
+import { inviteLinkFor, readJoinLink } from '../features/invite/invite-link';
+import { loadPreferences } from '../state/preferences';
 import { useMeeting, type JoinTarget } from '../state/store';
 
 const desktop = desktopBridge();
 
-export function Home() {
+/** The start page; `linkProblem`: the address held an invite link that cannot be used, and why. */
+export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null }) {
   const setSession = useMeeting((s) => s.setSession);
-  const [link, setLink] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [link, setLink] = useState(linkProblem?.link ?? '');
+  const [error, setError] = useState<string | null>(linkProblem?.problem ?? null);
   const recent = loadPreferences().recentHosts;
 
   const go = (target: JoinTarget, href?: string) => {
@@ -18,24 +21,20 @@ export function Home() {
       setSession({ target, phase: 'prejoin', error: null });
       return;
     }
-    const link =
-      href ??
-      `${target.origin}/#/join?hub=${target.hubId}&invite=${encodeURIComponent(target.invite)}` +
-        (target.fingerprint ? `&fp=${encodeURIComponent(target.fingerprint)}` : '');
+    // A recent meeting is opened with the invite it was joined with (the owner's own key included).
+    const link = href ?? inviteLinkFor(target, target.invite);
     if (desktop) void desktop.openInvite(link);
     else location.href = link;
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const target = parseInvite(link);
-    if (!target) {
-      setError(
-        'That is not an invite link. It looks like https://192.168.1.20:8443/#/join?hub=…&invite=… — ask the host for it.',
-      );
+    const reading = readJoinLink(link);
+    if ('problem' in reading) {
+      setError(reading.problem);
       return;
     }
-    go(target, link.trim());
+    go(reading.target, link.trim());
   };
 
   // The app starts the host and opens its meeting as the owner.
@@ -69,9 +68,11 @@ export function Home() {
             onChange={(event) => setLink(event.target.value)}
             placeholder="https://192.168.1.20:8443/#/join?hub=…"
             autoComplete="off"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'invite-link-error' : undefined}
           />
           {error && (
-            <p role="alert" className="error">
+            <p role="alert" className="error" id="invite-link-error">
               {error}
             </p>
           )}

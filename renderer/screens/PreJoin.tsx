@@ -1,19 +1,31 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { DeviceSelect } from '../components/DeviceSelect';
+import { DeviceSelect, SpeakerChoice } from '../components/DeviceSelect';
 import { LevelMeter } from '../components/LevelMeter';
 import { VideoView } from '../components/VideoView';
+import { useInviteCheck } from '../features/invite/invite-check';
+import { InviteProblem } from '../features/invite/InviteProblem';
 import { useMeetingClient } from '../meeting/context';
-import { describeMediaError, listDevices, openCamera, openMicrophone } from '../meeting/media';
+import {
+  describeMediaError,
+  openCamera,
+  openMicrophone,
+  refreshDevices,
+  selectedDevice,
+} from '../meeting/media';
 import { loadPreferences } from '../state/preferences';
 import { useMeeting } from '../state/store';
 
 type CaptureKind = 'camera' | 'microphone';
 
-/** Opens the chosen device while `enabled` and puts its track in the store; capture errors go to `reportError`. */
+/**
+ * Opens the chosen device while `enabled` (again whenever `attempt` changes:
+ * "Try again") and puts its track in the store; capture errors go to `reportError`.
+ */
 function useCapture(
   kind: CaptureKind,
   enabled: boolean,
   deviceId: string | null,
+  attempt: number,
   reportError: (kind: CaptureKind, message: string | undefined) => void,
 ) {
   const setLocalMedia = useMeeting((s) => s.setLocalMedia);
@@ -24,7 +36,9 @@ function useCapture(
       (track) => {
         if (cancelled) return track.stop();
         reportError(kind, undefined);
-        setLocalMedia(kind === 'camera' ? { camTrack: track } : { micTrack: track });
+        const key = kind === 'camera' ? 'camTrack' : 'micTrack';
+        useMeeting.getState().localMedia[key]?.stop();
+        setLocalMedia({ [key]: track });
       },
       (error: unknown) => {
         if (!cancelled) reportError(kind, describeMediaError(error, kind));
@@ -33,10 +47,14 @@ function useCapture(
     return () => {
       cancelled = true;
     };
-  }, [kind, enabled, deviceId, reportError, setLocalMedia]);
+  }, [kind, enabled, deviceId, attempt, reportError, setLocalMedia]);
 }
 
-/** Name, camera preview, device choice and mic check before going in. */
+/**
+ * Name, camera preview, device choice and mic check before going in. The
+ * host checks the link's invite first: a wrong or cut-off link is said
+ * before the browser asks for a camera.
+ */
 export function PreJoin() {
   const client = useMeetingClient();
   const target = useMeeting((s) => s.session.target);
@@ -49,6 +67,13 @@ export function PreJoin() {
   const setSession = useMeeting((s) => s.setSession);
   const [name, setName] = useState(() => loadPreferences().displayName);
   const [mediaErrors, setMediaErrors] = useState<Partial<Record<CaptureKind, string>>>({});
+  const [attempts, setAttempts] = useState<Record<CaptureKind, number>>({
+    camera: 0,
+    microphone: 0,
+  });
+  const { check, retry: recheck } = useInviteCheck(target);
+  // A host that could not say (busy, older) leaves the answer to the join itself.
+  const inviteOk = check.state === 'valid' || check.state === 'unchecked';
 
   // Open (or reopen) the chosen devices while they are switched on.
   const reportError = useCallback(
@@ -61,12 +86,14 @@ export function PreJoin() {
     },
     [setLocalMedia],
   );
-  useCapture('camera', camOn, devices.cameraId, reportError);
-  useCapture('microphone', true, devices.microphoneId, reportError);
+  useCapture('camera', inviteOk && camOn, devices.cameraId, attempts.camera, reportError);
+  useCapture('microphone', inviteOk, devices.microphoneId, attempts.microphone, reportError);
+  const tryAgain = (kind: CaptureKind) =>
+    setAttempts((counts) => ({ ...counts, [kind]: counts[kind] + 1 }));
 
   // Device names are only readable once a permission was granted.
   useEffect(() => {
-    if (camTrack || micTrack) void listDevices().then(setDevices);
+    if (camTrack || micTrack) void refreshDevices(setDevices);
   }, [camTrack, micTrack, setDevices]);
 
   const replaceTrack = (kind: 'camTrack' | 'micTrack') => {
@@ -79,12 +106,16 @@ export function PreJoin() {
     setLocalMedia({ camOn: !camOn });
   };
 
+  const back = () => setSession({ phase: 'home', target: null, error: null });
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (target && name.trim()) void client.join(target, name.trim());
+    if (target && inviteOk && name.trim()) void client.join(target, name.trim());
   };
 
   if (!target) return null;
+  if (check.state === 'invalid' || check.state === 'unreachable')
+    return <InviteProblem target={target} check={check} onRetry={recheck} onBack={back} />;
   const joining = phase === 'joining';
   return (
     <main className="screen prejoin">
@@ -92,7 +123,20 @@ export function PreJoin() {
         {camOn && camTrack ? (
           <VideoView track={camTrack} mirrored label="Your camera preview" />
         ) : (
-          <div className="preview-off">{mediaErrors.camera ?? 'Camera is off'}</div>
+          <div className="preview-off">
+            {!inviteOk ? (
+              'Checking the invite link…'
+            ) : camOn && mediaErrors.camera ? (
+              <div className="stack">
+                <span>{mediaErrors.camera}</span>
+                <button type="button" onClick={() => tryAgain('camera')}>
+                  Try again
+                </button>
+              </div>
+            ) : (
+              'Camera is off'
+            )}
+          </div>
         )}
         <div className="row preview-controls">
           <button
@@ -112,6 +156,13 @@ export function PreJoin() {
         <h2>Ready to join?</h2>
         <p className="muted">
           Meeting at <strong>{new URL(target.origin).host}</strong>
+          {check.state === 'valid' && check.owner && (
+            <>
+              <br />
+              You opened the owner link: you join as the meeting&rsquo;s owner. Invite others with
+              the Invite button in the meeting, not with this link.
+            </>
+          )}
           {target.fingerprint && (
             <>
               <br />
@@ -133,8 +184,7 @@ export function PreJoin() {
             id="camera-select"
             kind="Camera"
             devices={devices.cameras}
-            value={devices.cameraId ?? ''}
-            defaultOption
+            value={selectedDevice(devices.cameras, devices.cameraId, camTrack)}
             onChange={(deviceId) => {
               replaceTrack('camTrack');
               setDevices({ cameraId: deviceId || null });
@@ -144,27 +194,35 @@ export function PreJoin() {
             id="microphone-select"
             kind="Microphone"
             devices={devices.microphones}
-            value={devices.microphoneId ?? ''}
-            defaultOption
+            value={selectedDevice(devices.microphones, devices.microphoneId, micTrack)}
             onChange={(deviceId) => {
               replaceTrack('micTrack');
               setDevices({ microphoneId: deviceId || null });
             }}
           />
-          {mediaErrors.microphone && <p className="warning">{mediaErrors.microphone}</p>}
+          {mediaErrors.microphone && (
+            <div className="row">
+              <p className="warning">{mediaErrors.microphone}</p>
+              <button type="button" onClick={() => tryAgain('microphone')}>
+                Try again
+              </button>
+            </div>
+          )}
+          <SpeakerChoice id="speaker-select" />
           {joinError && (
             <p role="alert" className="error">
               {joinError}
             </p>
           )}
           <div className="row">
-            <button type="submit" className="primary" disabled={joining || !name.trim()}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={joining || !inviteOk || !name.trim()}
+            >
               {joining ? 'Joining…' : 'Join now'}
             </button>
-            <button
-              type="button"
-              onClick={() => setSession({ phase: 'home', target: null, error: null })}
-            >
+            <button type="button" onClick={back}>
               Back
             </button>
           </div>
