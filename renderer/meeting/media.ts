@@ -83,7 +83,10 @@ export async function listDevices(): Promise<DeviceLists> {
   return {
     cameras: devices.filter((device) => device.kind === 'videoinput'),
     microphones: devices.filter((device) => device.kind === 'audioinput'),
-    speakers: canChooseSpeaker() ? devices.filter((device) => device.kind === 'audiooutput') : [],
+    // The lists' "Same as the system" entry ('') is the browser's default output already.
+    speakers: canChooseSpeaker()
+      ? devices.filter((device) => device.kind === 'audiooutput' && !ALIASES.has(device.deviceId))
+      : [],
   };
 }
 

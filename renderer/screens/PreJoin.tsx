@@ -3,6 +3,7 @@ import { DeviceSelect, SpeakerChoice } from '../components/DeviceSelect';
 import { LevelMeter } from '../components/LevelMeter';
 import { VideoView } from '../components/VideoView';
 import { useInviteCheck } from '../features/invite/invite-check';
+import '../features/invite/prejoin.css';
 import { InviteProblem } from '../features/invite/InviteProblem';
 import { useMeetingClient } from '../meeting/context';
 import {
@@ -127,7 +128,7 @@ export function PreJoin() {
             {!inviteOk ? (
               'Checking the invite link…'
             ) : camOn && mediaErrors.camera ? (
-              <div className="stack">
+              <div className="device-problem">
                 <span>{mediaErrors.camera}</span>
                 <button type="button" onClick={() => tryAgain('camera')}>
                   Try again
