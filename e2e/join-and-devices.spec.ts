@@ -202,7 +202,7 @@ test('"?" lists the shortcuts; the Devices menu closes with Esc and lists each c
   await expect(help).toHaveCount(0);
 
   // The Devices menu: each camera once, and no "Default camera" beside it.
-  const devicesButton = page.getByText('Devices', { exact: true });
+  const devicesButton = page.locator('summary', { hasText: 'Devices' });
   await devicesButton.click();
   const camera = page.getByLabel('Camera', { exact: true });
   await expect(camera).toBeVisible();

@@ -28,7 +28,15 @@ export function HostingPanel() {
       open={open}
       onToggle={(event) => setOpen(event.currentTarget.open)}
     >
-      <summary ref={button}>Hosting</summary>
+      <summary ref={button} className="ctl" title="You are hosting: invite, fingerprint, stop">
+        <svg className="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M20 18c1.1 0 1.99-.9 1.99-2L22 6c0-1.1-.9-2-2-2H4c-1.1 0-2 .9-2 2v10c0 1.1.9 2 2 2H0v2h24v-2h-4zM4 6h16v10H4V6z"
+          />
+        </svg>
+        <span className="ctl-label">Hosting</span>
+      </summary>
       <div className="stack">
         <p className="muted">You are hosting. People on your network open this link:</p>
         <code className="invite-link">{info.inviteUrl}</code>
