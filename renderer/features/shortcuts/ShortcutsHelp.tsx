@@ -35,7 +35,8 @@ export function ShortcutsHelp() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (typing(event.target)) return;
+      // Typing, or in another dialog (its keys are its own, as for the room's shortcuts).
+      if (typing(event.target) || document.querySelector('dialog[open]')) return;
       event.preventDefault();
       open();
     };
