@@ -24,7 +24,7 @@ test('host from the desktop app; a browser joins with media', async () => {
   await window.getByRole('button', { name: 'Host a meeting' }).click();
   await window.getByLabel('Your name').fill('Desktop Host');
   await window.getByRole('button', { name: 'Join now' }).click();
-  await window.getByText('Invite').click();
+  await window.locator('summary', { hasText: 'Hosting' }).click();
   const inviteUrl = (await window.locator('.invite-link').textContent())!;
 
   const browser = await chromium.launch(chromiumLaunchOptions);

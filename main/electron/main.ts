@@ -101,6 +101,8 @@ function createWindow(): BrowserWindow {
     width: 1280,
     height: 820,
     title: 'Roundtable',
+    // The installers carry build/icon.png too; this gives the window and taskbar the same icon.
+    icon: join(app.getAppPath(), 'build', 'icon.png'),
     webPreferences: {
       preload: join(import.meta.dirname, 'preload.cjs'),
       contextIsolation: true,

@@ -78,7 +78,8 @@ export function Notices() {
 
   return (
     <div className="notices">
-      <div className="notice-live" role="status" aria-live="polite">
+      {/* A live region without role=status: the connection banner is the room's one status. */}
+      <div className="notice-live" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>
       <ul className="notice-toasts" aria-hidden="true">
