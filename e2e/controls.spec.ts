@@ -39,11 +39,8 @@ test('pin and speaker view choose the layout and the simulcast layers', async ({
       'Cy Pin': { layer: 1, paused: false },
     });
 
-  await ada
-    .getByTestId(/^tile-/)
-    .filter({ hasText: 'Ben Pin' })
-    .hover();
-  await ada.getByRole('button', { name: 'Pin Ben Pin' }).click();
+  await ada.getByRole('button', { name: 'Options for Ben Pin' }).click();
+  await ada.getByRole('menuitem', { name: 'Pin', exact: true }).click();
   await expect(ada.locator('.spotlight')).toContainText('Ben Pin');
   await expect
     .poll(() => videoConsumersOf(host, 'Ada Pin'))
@@ -61,7 +58,8 @@ test('pin and speaker view choose the layout and the simulcast layers', async ({
   await ada.setViewportSize({ width: 1280, height: 800 });
   await expect.poll(() => videoConsumersOf(host, 'Ada Pin')['Dee Pin']?.paused).toBe(false);
 
-  await ada.getByRole('button', { name: 'Unpin Ben Pin' }).click();
+  await ada.getByRole('button', { name: 'Options for Ben Pin' }).click();
+  await ada.getByRole('menuitem', { name: 'Unpin' }).click();
   await ada.getByRole('button', { name: 'Speaker view' }).click();
   await expect(ada.locator('.spotlight')).toHaveCount(1);
   await ada.getByRole('button', { name: 'Grid view' }).click();

@@ -92,3 +92,16 @@ export function remoteVideoBrightness(page: Page): Promise<number[]> {
     }),
   );
 }
+
+/** Leaves the meeting with the control bar's Leave, confirming "Leave the meeting?". */
+export async function leaveMeeting(page: Page): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Meeting controls' })
+    .getByRole('button', { name: 'Leave' })
+    .click();
+  await page
+    .getByRole('dialog', { name: 'Leave the meeting?' })
+    .getByRole('button', { name: 'Leave' })
+    .click();
+  await expect(page.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+}

@@ -69,7 +69,11 @@ test('a 40 s network cut: the client rejoins by itself and keeps sharing its scr
   lan.restore(0);
 
   await expect(ada.getByRole('status')).toBeHidden({ timeout: 60_000 });
-  await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
+  await expect(
+    ada
+      .getByRole('navigation', { name: 'Meeting controls' })
+      .getByRole('button', { name: 'Stop sharing' }),
+  ).toBeVisible();
   await expectScreenShown(ben, 'Ada Away');
   // And Ada sees Ben again, with fresh frames.
   await expect

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, framesDecoded, remoteVideoBrightness, SCREENSHOT_DIR, test } from './fixtures';
+import {
+  expect,
+  framesDecoded,
+  leaveMeeting,
+  remoteVideoBrightness,
+  SCREENSHOT_DIR,
+  test,
+} from './fixtures';
 
 // Three people in their own browsers (Debian Chromium, fake camera and
 // microphone) meet through the real host and the built web client.
@@ -61,7 +68,10 @@ test('three people meet: video, mute, screen share, leaving, a late joiner', asy
       .toBeGreaterThan(0);
   }
   await cy.screenshot({ path: join(SCREENSHOT_DIR, 'room-screen-share.png') });
-  await ben.getByRole('button', { name: 'Stop sharing' }).click();
+  await ben
+    .getByRole('navigation', { name: 'Meeting controls' })
+    .getByRole('button', { name: 'Stop sharing' })
+    .click();
   await expect(ada.locator('.spotlight')).toHaveCount(0);
 
   // People panel: participants with mute state, hub members with presence.
@@ -72,8 +82,7 @@ test('three people meet: video, mute, screen share, leaving, a late joiner', asy
   await ada.screenshot({ path: join(SCREENSHOT_DIR, 'people-panel.png') });
 
   // Cy leaves: the tile disappears and Cy is no longer "in a meeting".
-  await cy.getByRole('button', { name: 'Leave' }).click();
-  await expect(cy.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+  await leaveMeeting(cy);
   for (const page of [ada, ben]) {
     await expect(page.getByTestId(/^tile-/).filter({ hasText: 'Cy Twombly' })).toHaveCount(0);
   }

@@ -83,7 +83,11 @@ test('a dropped WebSocket comes back with mute, camera off and the screen share 
   // Ada's controls still say what she chose...
   await expect(ada.getByRole('button', { name: 'Unmute' })).toBeVisible();
   await expect(ada.getByRole('button', { name: 'Start video' })).toBeVisible();
-  await expect(ada.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
+  await expect(
+    ada
+      .getByRole('navigation', { name: 'Meeting controls' })
+      .getByRole('button', { name: 'Stop sharing' }),
+  ).toBeVisible();
   // ...and that is what Ben gets: one tile, muted, no camera, her screen large from a new producer.
   await expect(tileOf(ben, 'Ada Flaky')).toHaveCount(1);
   await expectFreshMedia([ben], 1, beforeOnBen);

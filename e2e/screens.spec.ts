@@ -33,6 +33,10 @@ test('home and pre-join remember the name and the host', async ({ browser, host 
   await expect(page.getByRole('button', { name: 'Unmute' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Start video' })).toBeVisible();
   await page.keyboard.press('Shift+L');
+  await page
+    .getByRole('dialog', { name: 'Leave the meeting?' })
+    .getByRole('button', { name: 'Leave' })
+    .click();
   await expect(page.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
 
   // Next visit: the name and the meeting are remembered.

@@ -1,56 +1,98 @@
-import type { ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Icon } from './Icon';
 
-/** One person (or one screen share) in the grid: video or initials, name, state badges. */
+/** One entry of a tile's menu (Pin, Unpin, a layout switch). */
+export interface TileAction {
+  label: string;
+  run(): void;
+}
+
+/**
+ * Up to two initials for an avatar: the first letter or digit of the first
+ * two words, so "Eve (no devices)" is "EN" and "Ada Lovelace" is "AL".
+ */
+export function initialsOf(name: string): string {
+  const initials = name
+    .split(/\s+/)
+    .map((word) => word.match(/[\p{L}\p{N}]/u)?.[0])
+    .filter((letter) => letter !== undefined)
+    .slice(0, 2)
+    .join('')
+    .toLocaleUpperCase();
+  return initials || '?';
+}
+
+/** One person (or one screen share) on the stage: video or initials, name, state badges, a menu. */
 export function Tile({
   name,
+  avatarName = name,
   children,
   muted,
   speaking,
   reconnecting = false,
-  pinned,
-  onPin,
+  pinned = false,
+  actions = [],
+  menuName = name,
   testId,
   large = false,
   overlay = null,
 }: {
+  /** The caption, e.g. "Ada (you)" or "Ben's screen". */
   name: string;
+  /** Whose initials the avatar shows when there is no video; the caption by default. */
+  avatarName?: string;
   children: ReactNode | null;
   muted: boolean;
   speaking: boolean;
   /** The host holds this person's place while their connection comes back. */
   reconnecting?: boolean;
   pinned?: boolean;
-  onPin?: () => void;
+  /** What the tile's menu offers; no menu when empty. */
+  actions?: TileAction[];
+  /** What the menu button calls the tile ("Options for …"); the caption by default. */
+  menuName?: string;
   testId: string;
   large?: boolean;
   /** Drawn over the video: a raised hand, reactions (features/room-tools). */
   overlay?: ReactNode;
 }) {
-  const initials = name
-    .split(/\s+/)
-    .map((part) => part[0])
-    .join('')
-    .slice(0, 2)
-    .toUpperCase();
+  const classes = ['tile'];
+  if (speaking) classes.push('speaking');
+  if (large) classes.push('large');
+  if (reconnecting) classes.push('reconnecting');
   return (
     <div className="cell">
       <figure
-        className={`tile${speaking ? ' speaking' : ''}${large ? ' large' : ''}${reconnecting ? ' reconnecting' : ''}`}
+        className={classes.join(' ')}
         data-testid={testId}
         data-muted={muted}
         data-reconnecting={reconnecting}
       >
         {children ?? (
           <div className="avatar" aria-hidden="true">
-            {initials}
+            {initialsOf(avatarName)}
           </div>
         )}
         {overlay}
+        {actions.length > 0 && <TileMenu name={menuName} actions={actions} testId={testId} />}
         <figcaption>
           {muted && (
             <span className="badge">
               <Icon name="micOff" label={`${name} is muted`} />
+            </span>
+          )}
+          {pinned && (
+            <span className="badge pinned-badge">
+              <Icon name="pin" label="Pinned" />
+            </span>
+          )}
+          {speaking && (
+            <span className="badge speaking-badge">
+              <span className="speaking-bars" role="img" aria-label={`${name} is speaking`}>
+                <span />
+                <span />
+                <span />
+              </span>
             </span>
           )}
           <span className="name">{name}</span>
@@ -59,19 +101,124 @@ export function Tile({
               Reconnecting…
             </span>
           )}
-          {onPin && (
-            <button
-              type="button"
-              className="pin"
-              aria-pressed={pinned}
-              aria-label={pinned ? `Unpin ${name}` : `Pin ${name}`}
-              onClick={onPin}
-            >
-              <Icon name="pin" />
-            </button>
-          )}
         </figcaption>
       </figure>
+    </div>
+  );
+}
+
+/**
+ * The tile's menu: a button always there for touch and keyboard (not only on
+ * hover) and a short list. Arrow keys move, Esc closes with the focus back on
+ * the button, a press outside closes it.
+ */
+function TileMenu({
+  name,
+  actions,
+  testId,
+}: {
+  name: string;
+  actions: TileAction[];
+  testId: string;
+}) {
+  const [open, setOpen] = useState<false | 'first' | 'last'>(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    const items = menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]');
+    items?.[open === 'first' ? 0 : items.length - 1]?.focus();
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => document.removeEventListener('pointerdown', onPointer);
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+
+  const choose = (action: TileAction) => {
+    setOpen(false);
+    action.run();
+    // Pinning moves the tile (to the spotlight or back): find its button where it is now.
+    requestAnimationFrame(() =>
+      [...document.querySelectorAll<HTMLElement>('figure.tile')]
+        .find((tile) => tile.dataset.testid === testId)
+        ?.querySelector<HTMLElement>('.tile-menu-button')
+        ?.focus(),
+    );
+  };
+
+  const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      setOpen(event.key === 'ArrowDown' ? 'first' : 'last');
+    }
+  };
+
+  const onMenuKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    let next: number | undefined;
+    if (event.key === 'ArrowDown') next = (at + 1) % items.length;
+    else if (event.key === 'ArrowUp') next = (at - 1 + items.length) % items.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = items.length - 1;
+    else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+      return;
+    } else if (event.key === 'Tab') setOpen(false);
+    if (next === undefined) return;
+    event.preventDefault();
+    items[next]?.focus();
+  };
+
+  return (
+    <div className={`tile-menu${open ? ' open' : ''}`}>
+      <button
+        ref={button}
+        type="button"
+        className="tile-menu-button"
+        aria-label={`Options for ${name}`}
+        title={`Options for ${name}`}
+        aria-haspopup="menu"
+        aria-expanded={Boolean(open)}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => setOpen(open ? false : 'first')}
+        onKeyDown={onButtonKey}
+      >
+        <Icon name="more" size={20} />
+      </button>
+      {open && (
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          aria-label={`Options for ${name}`}
+          className="tile-menu-list"
+          onKeyDown={onMenuKey}
+        >
+          {actions.map((action) => (
+            <button
+              key={action.label}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              onClick={() => choose(action)}
+            >
+              {action.label}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

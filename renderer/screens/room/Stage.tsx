@@ -1,20 +1,34 @@
-import type { CSSProperties, ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { Icon } from '../../components/Icon';
 import { RemoteVideo } from '../../components/RemoteVideo';
-import { Tile } from '../../components/Tile';
+import { Tile, type TileAction } from '../../components/Tile';
 import { VideoView } from '../../components/VideoView';
 import { TileOverlay } from '../../features/room-tools/TileOverlay';
+import { useMeetingClient } from '../../meeting/context';
 import { micState } from '../../state/media-state';
 import { useMeeting, type RemotePeer, type RemoteTrack } from '../../state/store';
+import { gridLayout } from './grid-layout';
 
-// The stage: everyone's tile (and screen shares), as a grid or with one large
-// tile (a pinned person, a screen share, or the speaker in speaker view).
+// The stage: everyone's tile (and screen shares), as a grid that fills the
+// space, or with one large tile (a pinned tile, a screen share, or the speaker
+// in speaker view) above a filmstrip of the others.
+
+/** Space between tiles, in CSS pixels (the grid arithmetic and the CSS both use it). */
+const GAP = 8;
+const ASPECT = 16 / 9;
 
 interface TileModel {
+  /** Also the tile's test id and what pinning remembers: tile-self, tile-<peer>, screen-<peer>, screen-self. */
   key: string;
+  /** The person the tile belongs to; null for ourselves. */
   peerId: string | null;
   name: string;
+  avatarName: string;
+  /** For the tile's menu button; differs from the caption only for screens. */
+  menuName: string;
   video: ReactNode | null;
   muted: boolean;
+  speaking: boolean;
   reconnecting: boolean;
   screen: boolean;
 }
@@ -31,46 +45,99 @@ function remoteVideo(
   return <RemoteVideo track={track.track} consumerId={track.consumerId} label={label} />;
 }
 
-/** Columns and rows for n tiles, so they fill the stage at about 16:9 (phones get one or two columns in CSS). */
-function gridShape(count: number): CSSProperties {
-  const columns = count <= 1 ? 1 : count <= 4 ? 2 : count <= 9 ? 3 : 4;
-  const rows = Math.min(Math.ceil(count / columns), 4);
-  return {
-    '--columns': columns,
-    '--rows': rows,
-    '--phone-columns': count <= 2 ? 1 : 2,
-  } as CSSProperties;
+/** What the sharer sees instead of their own screen (which would be an endless mirror). */
+function Presenting() {
+  const client = useMeetingClient();
+  return (
+    <div className="presenting">
+      <Icon name="share" size={36} />
+      <p className="presenting-title">You are presenting</p>
+      <p className="presenting-note">Everyone in the meeting sees your screen.</p>
+      <button type="button" className="danger" onClick={() => void client.stopScreenShare()}>
+        <Icon name="shareStop" size={18} />
+        Stop sharing
+      </button>
+    </div>
+  );
 }
 
-/** The meeting's tiles; `selfName` labels our own. */
+/**
+ * The tiles as a grid that fills its box: the columns and tile size come from
+ * the grid arithmetic for the box's measured size; the last row is centred.
+ */
+function Grid({ count, children }: { count: number; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    // Called once when observing starts, then on every change, before the browser paints.
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const width = Math.floor(entry.contentRect.width);
+      const height = Math.floor(entry.contentRect.height);
+      setBox((was) => (was.width === width && was.height === height ? was : { width, height }));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const layout = gridLayout({ ...box, count, gap: GAP, aspect: ASPECT });
+  const style = {
+    '--gap': `${GAP}px`,
+    '--tile-width': `${layout.tileWidth}px`,
+    '--tile-height': `${layout.tileHeight}px`,
+  } as CSSProperties;
+  return (
+    <div
+      ref={ref}
+      className="grid"
+      style={style}
+      data-columns={layout.columns}
+      data-rows={layout.rows}
+    >
+      {children}
+    </div>
+  );
+}
+
+/** The meeting's tiles; `selfName` is our own name. */
 export function Stage({ selfName }: { selfName: string }) {
   const peers = useMeeting((s) => s.room.peers);
   const activeSpeakerId = useMeeting((s) => s.room.activeSpeakerId);
-  const pinnedPeerId = useMeeting((s) => s.room.pinnedPeerId);
-  const pin = useMeeting((s) => s.pin);
-  const { camOn, sharing, camTrack, screenTrack } = useMeeting((s) => s.localMedia);
+  const selfPeerId = useMeeting((s) => s.session.self?.peerId ?? null);
+  const { camOn, sharing, camTrack } = useMeeting((s) => s.localMedia);
   const mic = useMeeting(micState);
   const layout = useMeeting((s) => s.ui.layout);
+  const setUi = useMeeting((s) => s.setUi);
+  // Any tile can be pinned: a person, ourselves, a screen share. Forgotten when the tile goes.
+  const [pinnedKey, setPinnedKey] = useState<string | null>(null);
 
   const remotePeers = Object.values(peers);
-  const tiles: TileModel[] = [
+  const people: TileModel[] = [
     {
-      key: 'self',
+      key: 'tile-self',
       peerId: null,
       name: `${selfName} (you)`,
+      avatarName: selfName,
+      menuName: `${selfName} (you)`,
       video: camOn && camTrack ? <VideoView track={camTrack} mirrored label="Your camera" /> : null,
       muted: mic !== 'on',
+      // The host's active speaker can be us: our own tile shows it too.
+      speaking: mic === 'on' && selfPeerId !== null && activeSpeakerId === selfPeerId,
       reconnecting: false,
       screen: false,
     },
     ...remotePeers.map((peer) => {
       const mic = trackOf(peer, 'microphone');
       return {
-        key: peer.peerId,
+        key: `tile-${peer.peerId}`,
         peerId: peer.peerId,
         name: peer.fullname,
+        avatarName: peer.fullname,
+        menuName: peer.fullname,
         video: remoteVideo(peer, trackOf(peer, 'camera'), `${peer.fullname}'s video`),
         muted: !mic || mic.paused,
+        speaking: peer.peerId === activeSpeakerId,
         reconnecting: peer.reconnecting,
         screen: false,
       };
@@ -83,19 +150,26 @@ export function Stage({ selfName }: { selfName: string }) {
         key: `screen-${peer.peerId}`,
         peerId: peer.peerId,
         name: `${peer.fullname}'s screen`,
+        avatarName: peer.fullname,
+        // Not "…'s screen" again: that names the video (people and tests find it by it).
+        menuName: `${peer.fullname}'s shared screen`,
         video: remoteVideo(peer, trackOf(peer, 'screen'), `${peer.fullname}'s screen`),
         muted: false,
+        speaking: false,
         reconnecting: false,
         screen: true,
       })),
-    ...(sharing && screenTrack
+    ...(sharing
       ? [
           {
             key: 'screen-self',
             peerId: null,
             name: 'Your screen',
-            video: <VideoView track={screenTrack} label="Your screen" />,
+            avatarName: selfName,
+            menuName: 'your shared screen',
+            video: <Presenting />,
             muted: false,
+            speaking: false,
             reconnecting: false,
             screen: true,
           },
@@ -103,30 +177,38 @@ export function Stage({ selfName }: { selfName: string }) {
       : []),
   ];
 
-  // The large tile: a pinned person, else a screen share, else the speaker in speaker layout.
-  const all = [...screens, ...tiles];
-  const large =
-    (pinnedPeerId && tiles.find((tile) => tile.peerId === pinnedPeerId)) ||
-    screens[0] ||
-    (layout === 'speaker'
-      ? (tiles.find((tile) => tile.peerId === activeSpeakerId) ?? tiles[1] ?? tiles[0])
-      : undefined);
+  // The large tile: a pinned one, else a screen share, else the speaker in speaker layout.
+  const all = [...screens, ...people];
+  const pinned = all.find((tile) => tile.key === pinnedKey);
+  if (pinnedKey !== null && !pinned) setPinnedKey(null);
+  const speaker =
+    people.find((tile) => tile.peerId !== null && tile.peerId === activeSpeakerId) ??
+    people[1] ??
+    people[0];
+  const large = pinned ?? screens[0] ?? (layout === 'speaker' ? speaker : undefined);
   const rest = large ? all.filter((tile) => tile !== large) : all;
+
+  const actionsFor = (tile: TileModel): TileAction[] => [
+    tile === pinned
+      ? { label: 'Unpin', run: () => setPinnedKey(null) }
+      : { label: 'Pin', run: () => setPinnedKey(tile.key) },
+    layout === 'grid'
+      ? { label: 'Speaker view', run: () => setUi({ layout: 'speaker' }) }
+      : { label: 'Grid view', run: () => setUi({ layout: 'grid' }) },
+  ];
 
   const renderTile = (tile: TileModel, isLarge = false) => (
     <Tile
       key={tile.key}
-      testId={tile.screen ? `screen-${tile.peerId ?? 'self'}` : `tile-${tile.peerId ?? 'self'}`}
+      testId={tile.key}
       name={tile.name}
+      avatarName={tile.avatarName}
+      menuName={tile.menuName}
       muted={tile.muted}
       reconnecting={tile.reconnecting}
-      speaking={tile.peerId !== null && tile.peerId === activeSpeakerId}
-      pinned={tile.peerId !== null && tile.peerId === pinnedPeerId}
-      onPin={
-        tile.peerId && !tile.screen
-          ? () => pin(pinnedPeerId === tile.peerId ? null : tile.peerId)
-          : undefined
-      }
+      speaking={tile.speaking}
+      pinned={tile === pinned}
+      actions={actionsFor(tile)}
       large={isLarge}
       overlay={tile.screen ? null : <TileOverlay peerId={tile.peerId} />}
     >
@@ -135,14 +217,17 @@ export function Stage({ selfName }: { selfName: string }) {
   );
 
   return (
-    <div className="stage">
-      {large && <div className="spotlight">{renderTile(large, true)}</div>}
-      <div
-        className={`grid${large ? ' filmstrip' : ''}`}
-        style={large ? undefined : gridShape(rest.length)}
-      >
-        {rest.map((tile) => renderTile(tile))}
-      </div>
+    <div className={`stage${large ? ' with-spotlight' : ''}`}>
+      {large ? (
+        <>
+          <div className="spotlight">{renderTile(large, true)}</div>
+          {rest.length > 0 && (
+            <div className="filmstrip">{rest.map((tile) => renderTile(tile))}</div>
+          )}
+        </>
+      ) : (
+        <Grid count={rest.length}>{rest.map((tile) => renderTile(tile))}</Grid>
+      )}
     </div>
   );
 }
