@@ -1,4 +1,13 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
 
 /** One entry of a tile's menu (Pin, Unpin, a layout switch). */
@@ -109,8 +118,10 @@ export function Tile({
 
 /**
  * The tile's menu: a button always there for touch and keyboard (not only on
- * hover) and a short list. Arrow keys move, Esc closes with the focus back on
- * the button, a press outside closes it.
+ * hover) and a short list over the page (a small tile or a scrolling strip
+ * does not cut it off). Arrow keys move, Esc closes with the focus back on
+ * the button, Tab closes and moves on, a press outside, a scroll or a resize
+ * closes it.
  */
 function TileMenu({
   name,
@@ -121,7 +132,7 @@ function TileMenu({
   actions: TileAction[];
   testId: string;
 }) {
-  const [open, setOpen] = useState<false | 'first' | 'last'>(false);
+  const [open, setOpen] = useState<{ focus: 'first' | 'last'; place: CSSProperties } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
@@ -129,22 +140,42 @@ function TileMenu({
   useEffect(() => {
     if (!open) return;
     const items = menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]');
-    items?.[open === 'first' ? 0 : items.length - 1]?.focus();
+    items?.[open.focus === 'first' ? 0 : items.length - 1]?.focus();
     const onPointer = (event: PointerEvent) => {
       const target = event.target as Node;
-      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
+      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(null);
     };
+    const onMove = () => setOpen(null);
     document.addEventListener('pointerdown', onPointer);
-    return () => document.removeEventListener('pointerdown', onPointer);
+    window.addEventListener('resize', onMove);
+    window.addEventListener('scroll', onMove, true);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+      window.removeEventListener('resize', onMove);
+      window.removeEventListener('scroll', onMove, true);
+    };
   }, [open]);
 
+  /** Opens beside the button: above it when there is more room above, else below; right edges aligned. */
+  const show = (focus: 'first' | 'last') => {
+    const at = button.current?.getBoundingClientRect();
+    if (!at) return;
+    const { clientWidth, clientHeight } = document.documentElement;
+    const right = Math.max(4, clientWidth - at.right);
+    const place: CSSProperties =
+      at.top > clientHeight - at.bottom
+        ? { right, bottom: clientHeight - at.top + 6 }
+        : { right, top: at.bottom + 6 };
+    setOpen({ focus, place });
+  };
+
   const close = () => {
-    setOpen(false);
+    setOpen(null);
     button.current?.focus();
   };
 
   const choose = (action: TileAction) => {
-    setOpen(false);
+    setOpen(null);
     action.run();
     // Pinning moves the tile (to the spotlight or back): find its button where it is now.
     requestAnimationFrame(() =>
@@ -158,7 +189,7 @@ function TileMenu({
   const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      setOpen(event.key === 'ArrowDown' ? 'first' : 'last');
+      show(event.key === 'ArrowDown' ? 'first' : 'last');
     }
   };
 
@@ -175,7 +206,11 @@ function TileMenu({
       event.stopPropagation();
       close();
       return;
-    } else if (event.key === 'Tab') setOpen(false);
+    } else if (event.key === 'Tab') {
+      // Back on the button, from where Tab goes on to the next control.
+      close();
+      return;
+    }
     if (next === undefined) return;
     event.preventDefault();
     items[next]?.focus();
@@ -190,35 +225,38 @@ function TileMenu({
         aria-label={`Options for ${name}`}
         title={`Options for ${name}`}
         aria-haspopup="menu"
-        aria-expanded={Boolean(open)}
+        aria-expanded={open !== null}
         aria-controls={open ? menuId : undefined}
-        onClick={() => setOpen(open ? false : 'first')}
+        onClick={() => (open ? setOpen(null) : show('first'))}
         onKeyDown={onButtonKey}
       >
         <Icon name="more" size={20} />
       </button>
-      {open && (
-        <div
-          ref={menu}
-          id={menuId}
-          role="menu"
-          aria-label={`Options for ${name}`}
-          className="tile-menu-list"
-          onKeyDown={onMenuKey}
-        >
-          {actions.map((action) => (
-            <button
-              key={action.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => choose(action)}
-            >
-              {action.label}
-            </button>
-          ))}
-        </div>
-      )}
+      {open &&
+        createPortal(
+          <div
+            ref={menu}
+            id={menuId}
+            role="menu"
+            aria-label={`Options for ${name}`}
+            className="tile-menu-list"
+            style={open.place}
+            onKeyDown={onMenuKey}
+          >
+            {actions.map((action) => (
+              <button
+                key={action.label}
+                type="button"
+                role="menuitem"
+                tabIndex={-1}
+                onClick={() => choose(action)}
+              >
+                {action.label}
+              </button>
+            ))}
+          </div>,
+          document.body,
+        )}
     </div>
   );
 }
