@@ -115,6 +115,7 @@ export function Room() {
   const peers = useMeeting((s) => s.room.peers);
   const { micOn, camOn } = useMeeting((s) => s.localMedia);
   const peoplePanelOpen = useMeeting((s) => s.ui.peoplePanelOpen);
+  const chatOpen = useMeeting((s) => s.chat.panelOpen);
   const host = hostOf(useMeeting((s) => s.session.target?.origin));
   const selfName = loadPreferences().displayName || 'You';
   const [confirmingLeave, setConfirmingLeave] = useState(false);
@@ -133,7 +134,9 @@ export function Room() {
   useShortcuts(actions);
 
   return (
-    <main className={`screen room${peoplePanelOpen ? ' with-panel' : ''}`}>
+    <main
+      className={`screen room${peoplePanelOpen ? ' with-panel' : chatOpen ? ' with-chat' : ''}`}
+    >
       <h1 className="visually-hidden">
         {MEETING_NAME} meeting{host && ` on ${host}`}, {peopleCount(count)}
       </h1>
