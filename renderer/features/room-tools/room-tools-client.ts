@@ -29,8 +29,12 @@ export class RoomToolsClient {
     socket.on('downstream-chat', ({ message }) => {
       if (current()) this.state.addChatMessage(message, this.state.session.self?.peerId ?? null);
     });
-    socket.on('downstream-hands', ({ hands }) => {
-      if (current()) this.state.setHands(hands);
+    // The first list on a socket comes with access: where the queue stands, not a change.
+    let baseline = true;
+    socket.on('downstream-hands', ({ hands, lowered }) => {
+      if (!current()) return;
+      this.state.setHands(hands, { lowered, baseline });
+      baseline = false;
     });
     socket.on('downstream-reaction', ({ reaction_id, peer_id, emoji }) => {
       if (!current()) return;
