@@ -67,6 +67,10 @@ test('three people meet: video, mute, screen share, leaving, a late joiner', asy
       })
       .toBeGreaterThan(0);
   }
+  // Tiles that moved to the filmstrip get new video elements: wait for their pictures.
+  await expect
+    .poll(async () => Math.min(...(await remoteVideoBrightness(cy))), { timeout: 10_000 })
+    .toBeGreaterThan(20);
   await cy.screenshot({ path: join(SCREENSHOT_DIR, 'room-screen-share.png') });
   await ben
     .getByRole('navigation', { name: 'Meeting controls' })
@@ -79,6 +83,9 @@ test('three people meet: video, mute, screen share, leaving, a late joiner', asy
   await ada.getByRole('button', { name: 'People' }).click();
   const panel = ada.getByRole('complementary', { name: 'People' });
   await expect(panel.getByTestId(`member-${cyUserId}`)).toHaveAttribute('data-online', '2');
+  await expect
+    .poll(async () => Math.min(...(await remoteVideoBrightness(ada))), { timeout: 10_000 })
+    .toBeGreaterThan(20);
   await ada.screenshot({ path: join(SCREENSHOT_DIR, 'people-panel.png') });
 
   // Cy leaves: the tile disappears and Cy is no longer "in a meeting".
