@@ -50,7 +50,10 @@ export async function joinMeeting(
   await page.getByLabel('Your name').fill(name);
   await expect(page.getByLabel('Your camera preview')).toBeVisible();
   await page.getByRole('button', { name: 'Join now' }).click();
-  await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible();
+  // Joining takes a few round trips and a DTLS handshake; on two loaded cores, more than 5 s.
+  await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible({
+    timeout: 20_000,
+  });
   return page;
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useDismiss } from '../features/shortcuts/dismiss';
+import { NoticeSoundToggle } from '../features/notices/NoticeSoundToggle';
 import { useMeetingClient } from '../meeting/context';
 import { refreshDevices, selectedDevice } from '../meeting/media';
 import { useMeeting } from '../state/store';
@@ -60,6 +61,7 @@ export function DeviceMenu() {
           onChange={(deviceId) => void client.switchDevice('microphone', deviceId)}
         />
         <SpeakerChoice id="room-speaker" />
+        <NoticeSoundToggle />
       </div>
     </details>
   );

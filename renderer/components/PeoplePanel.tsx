@@ -1,4 +1,5 @@
 import { PRIVILEGE, type OnlineStatus } from '../../shared/protocol/services';
+import { micState } from '../state/media-state';
 import { useMeeting } from '../state/store';
 
 const STATUS_LABEL: Record<OnlineStatus, string> = {
@@ -11,7 +12,7 @@ const STATUS_LABEL: Record<OnlineStatus, string> = {
 export function PeoplePanel({ selfName }: { selfName: string }) {
   const peers = useMeeting((s) => s.room.peers);
   const members = useMeeting((s) => s.presence.members);
-  const micOn = useMeeting((s) => s.localMedia.micOn);
+  const mic = useMeeting(micState);
   const selfUserId = useMeeting((s) => s.session.self?.userId);
 
   const people = Object.values(peers);
@@ -25,7 +26,7 @@ export function PeoplePanel({ selfName }: { selfName: string }) {
       <ul>
         <li>
           <span>{selfName} (you)</span>
-          <span className="muted">{micOn ? '' : 'muted'}</span>
+          <span className="muted">{mic === 'on' ? '' : 'muted'}</span>
         </li>
         {people.map((peer) => {
           const mic = Object.values(peer.tracks).find((track) => track.source === 'microphone');

@@ -32,17 +32,12 @@ test('a new peers-list keeps what is already consumed and takes the new mute sta
   expect(Object.keys(store.getState().room.peers)).toEqual(['a', 'b']);
 });
 
-test('a peer who leaves takes their pin and speaker highlight along', () => {
+test('a peer who leaves takes their speaker highlight along', () => {
   store.getState().setPeers([peer('a'), peer('b')]);
-  store.getState().pin('a');
   store.getState().setActiveSpeaker('a');
   store.getState().removePeer('a');
-  expect(store.getState().room).toMatchObject({ pinnedPeerId: null, activeSpeakerId: null });
+  expect(store.getState().room).toMatchObject({ activeSpeakerId: null });
   expect(Object.keys(store.getState().room.peers)).toEqual(['b']);
-  // A peers-list without the pinned peer unpins too.
-  store.getState().pin('b');
-  store.getState().setPeers([]);
-  expect(store.getState().room.pinnedPeerId).toBeNull();
 });
 
 test('removing a track leaves the peer; presence updates one member', () => {
@@ -56,15 +51,14 @@ test('removing a track leaves the peer; presence updates one member', () => {
   expect(store.getState().presence.members.map((m) => m.online)).toEqual(['1', '2']);
 });
 
-test('a lost connection keeps the people and their pin but forgets consumed tracks', () => {
+test('a lost connection keeps the people but forgets consumed tracks', () => {
   store.getState().setPeers([peer('a', { p1: track('p1') })]);
   store.getState().updateTrack('a', 'p1', { consumerId: 'c1' });
-  store.getState().pin('a');
   store.getState().setActiveSpeaker('a');
   store.getState().detachTracks();
   const { room } = store.getState();
   expect(room.peers.a!.tracks.p1).toMatchObject({ consumerId: null, track: null });
-  expect(room).toMatchObject({ pinnedPeerId: 'a', activeSpeakerId: null });
+  expect(room).toMatchObject({ activeSpeakerId: null });
   // After the rejoin the same producers are consumed again: nothing stale blocks it.
   store.getState().setPeers([peer('a', { p1: track('p1') })]);
   expect(store.getState().room.peers.a!.tracks.p1!.consumerId).toBeNull();

@@ -25,7 +25,7 @@ import type { EndReason } from '../meeting/reconnector';
  *   peers        by peer id: name, user id, whether the host holds their place
  *                while they reconnect, and their tracks by producer id
  *                (kind, source, paused, and the MediaStreamTrack once consumed)
- *   activeSpeakerId, pinnedPeerId
+ *   activeSpeakerId   (what is pinned is the stage's own state: screens/room/Stage.tsx)
  * localMedia   what we want to send: microphone and camera on/off, screen
  *              sharing, the local tracks (previews and self view use them) and
  *              why a device could not be opened; what others really get is
@@ -83,7 +83,6 @@ export interface RoomSlice {
   room: {
     peers: Record<string, RemotePeer>;
     activeSpeakerId: string | null;
-    pinnedPeerId: string | null;
   };
   setPeers(peers: RemotePeer[]): void;
   updateTrack(peerId: string, producerId: string, patch: Partial<RemoteTrack>): void;
@@ -92,7 +91,6 @@ export interface RoomSlice {
   /** The connection is gone: keep the people (their tiles stay) but forget every consumed track. */
   detachTracks(): void;
   setActiveSpeaker(peerId: string | null): void;
-  pin(peerId: string | null): void;
   clearRoom(): void;
 }
 
@@ -155,7 +153,7 @@ const sessionSlice: Slice<SessionSlice> = (set) => ({
 });
 
 const roomSlice: Slice<RoomSlice> = (set) => ({
-  room: { peers: {}, activeSpeakerId: null, pinnedPeerId: null },
+  room: { peers: {}, activeSpeakerId: null },
   setPeers: (peers) =>
     set((s) => {
       // Keep what we already consume of peers that are still there.
@@ -169,8 +167,7 @@ const roomSlice: Slice<RoomSlice> = (set) => ({
         }
         next[peer.peerId] = { ...peer, tracks };
       }
-      const pinned = s.room.pinnedPeerId && next[s.room.pinnedPeerId] ? s.room.pinnedPeerId : null;
-      return { room: { ...s.room, peers: next, pinnedPeerId: pinned } };
+      return { room: { ...s.room, peers: next } };
     }),
   updateTrack: (peerId, producerId, patch) =>
     set((s) => {
@@ -194,7 +191,6 @@ const roomSlice: Slice<RoomSlice> = (set) => ({
         room: {
           peers,
           activeSpeakerId: s.room.activeSpeakerId === peerId ? null : s.room.activeSpeakerId,
-          pinnedPeerId: s.room.pinnedPeerId === peerId ? null : s.room.pinnedPeerId,
         },
       };
     }),
@@ -210,8 +206,7 @@ const roomSlice: Slice<RoomSlice> = (set) => ({
       return { room: { ...s.room, peers, activeSpeakerId: null } };
     }),
   setActiveSpeaker: (peerId) => set((s) => ({ room: { ...s.room, activeSpeakerId: peerId } })),
-  pin: (peerId) => set((s) => ({ room: { ...s.room, pinnedPeerId: peerId } })),
-  clearRoom: () => set({ room: { peers: {}, activeSpeakerId: null, pinnedPeerId: null } }),
+  clearRoom: () => set({ room: { peers: {}, activeSpeakerId: null } }),
 });
 
 const localMediaSlice: Slice<LocalMediaSlice> = (set) => ({

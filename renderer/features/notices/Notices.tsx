@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMeeting, type MeetingState } from '../../state/store';
-import { chime, noticeSoundOn, setNoticeSound } from './chime';
+import { chime, noticeSoundOn } from './chime';
 import { describeChange, peerChanges } from './peer-changes';
 import './notices.css';
 
@@ -17,18 +17,14 @@ const namesOf = (s: MeetingState) =>
 
 /**
  * Tells who joins and leaves while we are in the room: a toast, a soft
- * sound (which can be turned off) and a polite screen-reader announcement.
+ * sound (NoticeSoundToggle, in the Devices menu, turns it off) and a polite
+ * screen-reader announcement.
  * The people already there when we arrive (or come back) are not announced.
  */
 export function Notices() {
   const store = useMeeting;
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [announcement, setAnnouncement] = useState('');
-  const [soundOn, setSoundOn] = useState(() => noticeSoundOn());
-  const sound = useRef(soundOn);
-  useEffect(() => {
-    sound.current = soundOn;
-  }, [soundOn]);
 
   useEffect(() => {
     let known: Map<string, string> | null = null;
@@ -51,7 +47,7 @@ export function Notices() {
         Boolean,
       );
       if (lines.length === 0) return;
-      if (sound.current) chime(joined.length ? 'joined' : 'left');
+      if (noticeSoundOn()) chime(joined.length ? 'joined' : 'left');
       setAnnouncement(lines.join('. '));
       for (const text of lines) {
         const id = nextId++;
@@ -71,11 +67,6 @@ export function Notices() {
     };
   }, [store]);
 
-  const toggleSound = () => {
-    setNoticeSound(!soundOn);
-    setSoundOn(!soundOn);
-  };
-
   return (
     <div className="notices">
       {/* A live region without role=status: the connection banner is the room's one status. */}
@@ -89,15 +80,6 @@ export function Notices() {
           </li>
         ))}
       </ul>
-      <button
-        type="button"
-        className="notice-sound"
-        aria-pressed={soundOn}
-        title="Play a sound when people join or leave"
-        onClick={toggleSound}
-      >
-        Join sounds
-      </button>
     </div>
   );
 }
