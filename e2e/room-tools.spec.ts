@@ -49,6 +49,8 @@ test('chat reaches everyone with names, times and links; unread, history for a l
   const line = ben.getByRole('button', { name: /^Ada Lovelace: / });
   await expect(line).toBeVisible();
   await expect(announcer(ben)).toContainText('Ada Lovelace says: Agenda for today');
+  await expect(ben.getByRole('button', { name: 'Chat, 2 unread' })).toBeVisible();
+  await ben.screenshot({ path: join(SCREENSHOT_DIR, 'chat-notification.png') });
   await line.click();
   await expect(messages(ben)).toHaveCount(2);
   const first = messages(ben).first();
@@ -132,6 +134,19 @@ test('chat reaches everyone with names, times and links; unread, history for a l
   await say(ben, 'Welcome back Dee');
   await expect(messages(dee)).toHaveCount(5);
   await expect(messages(dee).last()).toContainText('Welcome back Dee');
+
+  // Too much at once: the host refuses (at most 5 in 10 s), the panel says so, the text stays.
+  const input = chatPanel(ada).getByLabel('Message everyone');
+  const refused = chatPanel(ada).getByRole('alert');
+  for (let i = 1; i <= 6; i++) {
+    await input.fill(`Burst ${i}`);
+    await input.press('Enter');
+    await expect
+      .poll(async () => (await input.inputValue()) === '' || (await refused.isVisible()))
+      .toBe(true);
+  }
+  await expect(refused).toHaveText(/^Slow down/);
+  await expect(input).not.toHaveValue('');
 });
 
 test('raised hands form one queue everyone sees, first raised on top; lowering and leaving take a hand down', async ({

@@ -33,7 +33,7 @@ export function ChatPanel() {
 
   const close = (focusBack: boolean) => {
     setOpen(false);
-    returnFocus(chatButton.current, focusBack);
+    returnFocus(chatButton.current, focusBack, panel.current);
   };
   useDismiss(open, [panel, chatButton], (how) => close(how === 'escape'));
 

@@ -88,6 +88,14 @@ test('Enter sends; a refusal shows in the panel; Esc closes it and focus goes ba
   fireEvent.keyDown(input, { key: 'Escape' });
   expect(screen.queryByRole('complementary', { name: 'Chat' })).toBeNull();
   expect(document.activeElement).toBe(button);
+
+  // The draft stays; a click outside closes the chat too, and focus comes back to Chat.
+  fireEvent.click(button);
+  expect(input).toHaveProperty('value', 'again');
+  fireEvent.pointerDown(document.body);
+  expect(screen.queryByRole('complementary', { name: 'Chat' })).toBeNull();
+  await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  expect(document.activeElement).toBe(button);
 });
 
 test('the hand queue lists hands first raised first; the button raises and lowers ours', () => {

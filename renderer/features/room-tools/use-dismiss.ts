@@ -6,11 +6,21 @@ import { useEffect, useRef, type RefObject } from 'react';
 /** Open layers, the last opened last: Esc closes only that one. */
 const layers: object[] = [];
 
-/** Focus goes back to `trigger`, unless the person has just put it somewhere else (clicked a field). */
-export function returnFocus(trigger: HTMLElement | null, always: boolean): void {
+/**
+ * Focus goes back to `trigger`: `always` (Esc, a close button), else only if
+ * focus is now nowhere or still in what closed (`closing`), not when the person
+ * just put it somewhere else by clicking a field.
+ */
+export function returnFocus(
+  trigger: HTMLElement | null,
+  always: boolean,
+  closing: HTMLElement | null = null,
+): void {
   const settle = () => {
     const active = document.activeElement;
-    if (always || !active || active === document.body || !active.isConnected) trigger?.focus();
+    const lost =
+      !active || active === document.body || !active.isConnected || !!closing?.contains(active);
+    if (always || lost) trigger?.focus();
   };
   // After an outside click the browser moves focus on mousedown: look once it has.
   if (always) settle();
