@@ -10,7 +10,8 @@ cd "$repo"
 # shellcheck source=lib/common.sh
 . scripts/lib/common.sh
 
-ensure_debian_packages ca-certificates chromium fonts-dejavu-core iproute2
+# Emoji glyphs: reactions and the chat show emoji; without a font they are empty boxes.
+ensure_debian_packages ca-certificates chromium fonts-dejavu-core fonts-noto-color-emoji iproute2
 command -v npm >/dev/null || ensure_debian_packages nodejs npm
 
 # npm packages, reinstalled only when the lockfile changed.
