@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useDismiss } from '../features/shortcuts/dismiss';
+import { returnFocus, useDismiss } from './use-dismiss';
 import { NoticeSoundToggle } from '../features/notices/NoticeSoundToggle';
 import { useMeetingClient } from '../meeting/context';
 import { refreshDevices, selectedDevice } from '../meeting/media';
@@ -20,7 +20,10 @@ export function DeviceMenu() {
   const menu = useRef<HTMLDetailsElement>(null);
   const button = useRef<HTMLElement>(null);
   const [open, setOpen] = useState(false);
-  useDismiss(open, menu, () => setOpen(false), button);
+  useDismiss(open, [menu], (how) => {
+    setOpen(false);
+    returnFocus(button.current, how === 'escape', menu.current);
+  });
 
   useEffect(() => {
     const refresh = () => void refreshDevices(setDevices);

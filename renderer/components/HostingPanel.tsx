@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { desktopBridge, type HostingInfo } from '../../shared/desktop/bridge';
-import { useDismiss } from '../features/shortcuts/dismiss';
+import { returnFocus, useDismiss } from './use-dismiss';
 
 /**
  * For the person hosting from the desktop app: the invite link (never the
@@ -14,7 +14,10 @@ export function HostingPanel() {
   const [open, setOpen] = useState(false);
   const panel = useRef<HTMLDetailsElement>(null);
   const button = useRef<HTMLElement>(null);
-  useDismiss(open, panel, () => setOpen(false), button);
+  useDismiss(open, [panel], (how) => {
+    setOpen(false);
+    returnFocus(button.current, how === 'escape', panel.current);
+  });
 
   useEffect(() => {
     void desktop?.hostingInfo().then(setInfo);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Dialog } from '../shortcuts/dismiss';
+import { Dialog } from '../../components/Dialog';
 import { MeetingInvite } from './InviteLink';
 
 /** The control bar's Invite button: the invite link, Copy and a QR code, in a dialog, at any time. */

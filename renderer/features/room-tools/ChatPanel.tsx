@@ -7,7 +7,7 @@ import { describeToolError } from './errors';
 import { ToolIcon } from './icons';
 import { CHAT_BUTTON_ID, CHAT_INPUT_ID, CHAT_PANEL_ID, refById } from './ids';
 import { LinkifiedText } from './LinkifiedText';
-import { returnFocus, useDismiss } from './use-dismiss';
+import { returnFocus, useDismiss } from '../../components/use-dismiss';
 
 const chatButton = refById(CHAT_BUTTON_ID);
 

@@ -6,7 +6,7 @@ import { describeToolError } from './errors';
 import { ToolIcon } from './icons';
 import { CHAT_BUTTON_ID, CHAT_PANEL_ID, REACTIONS_POPOVER_ID } from './ids';
 import { REACTION_NAMES } from './reactions';
-import { returnFocus, useDismiss } from './use-dismiss';
+import { returnFocus, useDismiss } from '../../components/use-dismiss';
 import './room-tools.css';
 
 /** The control bar's buttons for chat, raising a hand and reactions. */

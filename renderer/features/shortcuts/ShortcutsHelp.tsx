@@ -1,6 +1,6 @@
 import { Fragment, useEffect } from 'react';
 import { create } from 'zustand';
-import { Dialog } from './dismiss';
+import { Dialog } from '../../components/Dialog';
 import './shortcuts.css';
 
 /** The room's keyboard shortcuts, as the list shows them. */

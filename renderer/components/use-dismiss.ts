@@ -1,7 +1,8 @@
 import { useEffect, useRef, type RefObject } from 'react';
 
-// Panels and popovers close with Esc (the topmost one only) and with a click
-// outside them; focus then goes back to the button that opened them.
+// Every panel and popover of the room (chat, reactions, devices, hosting, the
+// tile menu's kin) closes with Esc (the topmost one only) and with a click
+// outside it; focus then goes back to the button that opened it.
 
 /** Open layers, the last opened last: Esc closes only that one. */
 const layers: object[] = [];

@@ -1,46 +1,8 @@
-import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import './dialog.css';
 
-/*
- * How the room's dialogs and popovers go away: Esc, or a click outside them,
- * and focus goes back where it was (Esc is in the shortcut list).
- */
-
-/**
- * For a popover (a <details> menu): while `open`, Esc and a press outside
- * `container` call `close`. Esc also puts the focus on `returnTo` (the
- * popover's own button), where keyboard users left it.
- */
-export function useDismiss(
-  open: boolean,
-  container: RefObject<HTMLElement | null>,
-  close: () => void,
-  returnTo?: RefObject<HTMLElement | null>,
-) {
-  const closeRef = useRef(close);
-  useEffect(() => {
-    closeRef.current = close;
-  });
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented) return;
-      event.preventDefault();
-      closeRef.current();
-      returnTo?.current?.focus();
-    };
-    const onPointer = (event: PointerEvent) => {
-      if (!container.current?.contains(event.target as Node)) closeRef.current();
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open, container, returnTo]);
-}
+// The room's modal dialogs (shortcut list, invite); popovers use use-dismiss.ts.
 
 /**
  * A modal dialog (the browser's <dialog>): Esc and a click on the backdrop
