@@ -28,6 +28,8 @@ export interface RoomEvents {
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
+  /** Who the room hears now (the active-speaker observer's last choice), for people who arrive later. */
+  activeSpeakerId: string | undefined;
   private closed = false;
 
   private constructor(
@@ -38,7 +40,9 @@ export class Room extends EventEmitter<RoomEvents> {
   ) {
     super();
     speakerObserver.on('dominantspeaker', ({ producer }) => {
-      this.emit('active-speaker', this.peers.get((producer.appData as ProducerAppData).peerId));
+      const peer = this.peers.get((producer.appData as ProducerAppData).peerId);
+      this.activeSpeakerId = peer?.id;
+      this.emit('active-speaker', peer);
     });
   }
 
@@ -270,6 +274,7 @@ export class Room extends EventEmitter<RoomEvents> {
   removePeer(peer: Peer): void {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
+    if (this.activeSpeakerId === peer.id) this.activeSpeakerId = undefined;
     for (const transport of peer.transports.values()) transport.close();
     // Receive connections from it (seed form) have nothing left to carry.
     for (const other of this.peers.values())

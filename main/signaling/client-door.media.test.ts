@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../../testing/browser';
-import { startTestHost, type TestHost } from '../../testing/host';
+import { joinAsGuest, startTestHost, type TestHost } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
 // The seed-000 flow end to end: three Chromium pages with fake camera and
@@ -122,6 +122,19 @@ test('three clients walk the seed flow and see and hear each other', async () =>
     (count) => count > 0,
     { what: 'an active speaker' },
   );
+  // Someone arriving now is told who speaks, not only later changes.
+  const late = await joinAsGuest(host, 'Late Lee');
+  const toldLate: (string | null)[] = [];
+  late.socket.on('downstream-active-speaker', ({ peer_id }) => toldLate.push(peer_id));
+  await late.socket.request('upstream-request-access', { deviceId: 'd' });
+  await waitFor(
+    () => toldLate,
+    (told) => told.length > 0,
+    { what: 'the active speaker told on arrival' },
+  );
+  expect([a.peer_id, b.peer_id, c.peer_id]).toContain(toldLate[0]);
+  await late.socket.request('upstream-leave', {});
+  late.socket.close();
 
   // Mute is announced to the others.
   await ada!.evaluate(() => harness.setMuted('microphone', true));

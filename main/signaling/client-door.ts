@@ -129,10 +129,16 @@ export class ClientDoor {
           payload as UpstreamMessage<'upstream-request-access'>,
           roomType,
         );
-        // Then what was said and raised so far (a rejoining client gets it again).
-        const [chat, hands] = this.tools.get(session.room!)!.history();
+        // Then what was said and raised so far (a rejoining client gets it again), and who speaks now.
+        const room = session.room!;
+        const [chat, hands] = this.tools.get(room)!.history();
         session.send(roomType, 'downstream-chat-history', chat);
         session.send(roomType, 'downstream-hands', hands);
+        if (room.activeSpeakerId)
+          session.send(roomType, 'downstream-active-speaker', {
+            room_id: room.id,
+            peer_id: room.activeSpeakerId,
+          });
         return;
       }
       if (!session.room || !session.peer || session.room.id !== payload.room_id) {
