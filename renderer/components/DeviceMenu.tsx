@@ -5,6 +5,7 @@ import { useMeetingClient } from '../meeting/context';
 import { refreshDevices, selectedDevice } from '../meeting/media';
 import { useMeeting } from '../state/store';
 import { DeviceSelect, SpeakerChoice } from './DeviceSelect';
+import { Icon } from './Icon';
 
 /**
  * Camera, microphone and speaker choice during the call; switching replaces
@@ -40,12 +41,7 @@ export function DeviceMenu() {
       onToggle={(event) => setOpen(event.currentTarget.open)}
     >
       <summary ref={button} className="ctl" title="Camera, microphone and speaker">
-        <svg className="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-          <path
-            fill="currentColor"
-            d="M3 17v2h6v-2H3zM3 5v2h10V5H3zm10 16v-2h8v-2h-8v-2h-2v6h2zM7 9v2H3v2h4v2h2V9H7zm14 4v-2H11v2h10zm-6-4h2V7h4V5h-4V3h-2v6z"
-          />
-        </svg>
+        <Icon name="devices" size={22} />
         <span className="ctl-label">Devices</span>
       </summary>
       <div className="stack">

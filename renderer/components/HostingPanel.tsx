@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { desktopBridge, type HostingInfo } from '../../shared/desktop/bridge';
 import { returnFocus, useDismiss } from './use-dismiss';
+import { Icon } from './Icon';
 
 /**
  * For the person hosting from the desktop app: the invite link (never the
@@ -32,12 +33,7 @@ export function HostingPanel() {
       onToggle={(event) => setOpen(event.currentTarget.open)}
     >
       <summary ref={button} className="ctl" title="You are hosting: invite, fingerprint, stop">
-        <svg className="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-          <path
-            fill="currentColor"
-            d="M20 18c1.1 0 1.99-.9 1.99-2L22 6c0-1.1-.9-2-2-2H4c-1.1 0-2 .9-2 2v10c0 1.1.9 2 2 2H0v2h24v-2h-4zM4 6h16v10H4V6z"
-          />
-        </svg>
+        <Icon name="hosting" size={22} />
         <span className="ctl-label">Hosting</span>
       </summary>
       <div className="stack">
