@@ -138,7 +138,8 @@ test('chat reaches everyone with names, times and links; unread, history for a l
   // Too much at once: the host refuses (at most 5 in 10 s), the panel says so, the text stays.
   const input = chatPanel(ada).getByLabel('Message everyone');
   const refused = chatPanel(ada).getByRole('alert');
-  for (let i = 1; i <= 6; i++) {
+  // Sent until refused: earlier messages leave the 10 s window meanwhile, so not always the 6th.
+  for (let i = 1; i <= 12 && !(await refused.isVisible()); i++) {
     await input.fill(`Burst ${i}`);
     await input.press('Enter');
     await expect
@@ -218,14 +219,15 @@ test('a raised hand goes down by itself once its owner has been speaking for a w
   // Only Ben is heard while Cy raises her hand.
   await mute(ada, true);
   await mute(cy, true);
-  await expect.poll(() => speaker, { timeout: 20_000 }).toBe('Ben Okri');
+  // The observer picks a new speaker once the fake beeps show one stands out: slow on busy cores.
+  await expect.poll(() => speaker, { timeout: 45_000 }).toBe('Ben Okri');
   await cy.getByRole('button', { name: 'Raise hand' }).click();
   await expect(handQueue(ada).getByRole('listitem')).toHaveText(['Cy Twombly']);
 
   // Then only Cy: she takes the floor, and after a few seconds of it her hand goes down.
   await mute(ben, true);
   await mute(cy, false);
-  await expect.poll(() => speaker, { timeout: 20_000 }).toBe('Cy Twombly');
+  await expect.poll(() => speaker, { timeout: 45_000 }).toBe('Cy Twombly');
   await expect(tileOf(ada, 'Cy Twombly')).toHaveClass(/speaking/);
   for (const page of [ada, ben, cy]) await expect(handQueue(page)).toBeHidden({ timeout: 15_000 });
   expect(speaker).toBe('Cy Twombly');
