@@ -70,7 +70,7 @@ export function Notices() {
   return (
     <div className="notices">
       {/* A live region without role=status: the connection banner is the room's one status. */}
-      <div className="notice-live" aria-live="polite" aria-atomic="true">
+      <div className="notice-live visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>
       <ul className="notice-toasts" aria-hidden="true">

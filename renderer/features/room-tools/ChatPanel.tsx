@@ -130,7 +130,7 @@ export function ChatPanel() {
         )}
       </div>
       <form className="rt-compose" onSubmit={send}>
-        <label htmlFor={CHAT_INPUT_ID} className="rt-visually-hidden">
+        <label htmlFor={CHAT_INPUT_ID} className="visually-hidden">
           Message everyone
         </label>
         <input

@@ -109,7 +109,7 @@ export function ToolNotices() {
 
   return (
     <>
-      <div className="rt-visually-hidden" aria-live="polite" data-testid="room-tools-announcer">
+      <div className="visually-hidden" aria-live="polite" data-testid="room-tools-announcer">
         {announced.map((line) => (
           <p key={line.id}>{line.text}</p>
         ))}
