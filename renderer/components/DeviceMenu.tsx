@@ -1,11 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
-import { returnFocus, useDismiss } from './use-dismiss';
+import { useEffect } from 'react';
+import { ControlMenu } from './ControlMenu';
 import { NoticeSoundToggle } from '../features/notices/NoticeSoundToggle';
 import { useMeetingClient } from '../meeting/context';
 import { refreshDevices, selectedDevice } from '../meeting/media';
 import { useMeeting } from '../state/store';
 import { DeviceSelect, SpeakerChoice } from './DeviceSelect';
-import { Icon } from './Icon';
 
 /**
  * Camera, microphone and speaker choice during the call; switching replaces
@@ -18,13 +17,6 @@ export function DeviceMenu() {
   const setDevices = useMeeting((s) => s.setDevices);
   const micTrack = useMeeting((s) => s.localMedia.micTrack);
   const camTrack = useMeeting((s) => s.localMedia.camTrack);
-  const menu = useRef<HTMLDetailsElement>(null);
-  const button = useRef<HTMLElement>(null);
-  const [open, setOpen] = useState(false);
-  useDismiss(open, [menu], (how) => {
-    setOpen(false);
-    returnFocus(button.current, how === 'escape', menu.current);
-  });
 
   useEffect(() => {
     const refresh = () => void refreshDevices(setDevices);
@@ -34,16 +26,12 @@ export function DeviceMenu() {
   }, [setDevices]);
 
   return (
-    <details
-      ref={menu}
+    <ControlMenu
       className="device-menu"
-      open={open}
-      onToggle={(event) => setOpen(event.currentTarget.open)}
+      icon="devices"
+      label="Devices"
+      title="Camera, microphone and speaker"
     >
-      <summary ref={button} className="ctl" title="Camera, microphone and speaker">
-        <Icon name="devices" size={22} />
-        <span className="ctl-label">Devices</span>
-      </summary>
       <div className="stack">
         <DeviceSelect
           id="room-camera"
@@ -62,6 +50,6 @@ export function DeviceMenu() {
         <SpeakerChoice id="room-speaker" />
         <NoticeSoundToggle />
       </div>
-    </details>
+    </ControlMenu>
   );
 }

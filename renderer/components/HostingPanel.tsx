@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { desktopBridge, type HostingInfo } from '../../shared/desktop/bridge';
-import { returnFocus, useDismiss } from './use-dismiss';
-import { Icon } from './Icon';
+import { ControlMenu } from './ControlMenu';
 
 /**
  * For the person hosting from the desktop app: the invite link (never the
@@ -12,13 +11,6 @@ export function HostingPanel() {
   const desktop = desktopBridge();
   const [info, setInfo] = useState<HostingInfo | null>(null);
   const [copied, setCopied] = useState(false);
-  const [open, setOpen] = useState(false);
-  const panel = useRef<HTMLDetailsElement>(null);
-  const button = useRef<HTMLElement>(null);
-  useDismiss(open, [panel], (how) => {
-    setOpen(false);
-    returnFocus(button.current, how === 'escape', panel.current);
-  });
 
   useEffect(() => {
     void desktop?.hostingInfo().then(setInfo);
@@ -26,16 +18,12 @@ export function HostingPanel() {
 
   if (!desktop || !info) return null;
   return (
-    <details
-      ref={panel}
+    <ControlMenu
       className="hosting-panel"
-      open={open}
-      onToggle={(event) => setOpen(event.currentTarget.open)}
+      icon="hosting"
+      label="Hosting"
+      title="You are hosting: invite, fingerprint, stop"
     >
-      <summary ref={button} className="ctl" title="You are hosting: invite, fingerprint, stop">
-        <Icon name="hosting" size={22} />
-        <span className="ctl-label">Hosting</span>
-      </summary>
       <div className="stack">
         <p className="muted">You are hosting. People on your network open this link:</p>
         <code className="invite-link">{info.inviteUrl}</code>
@@ -68,6 +56,6 @@ export function HostingPanel() {
           </button>
         </div>
       </div>
-    </details>
+    </ControlMenu>
   );
 }
