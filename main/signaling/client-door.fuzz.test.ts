@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { z } from 'zod';
 import { upstreamMessageSchemas } from '../../shared/protocol/messages';
+import { REACTIONS } from '../../shared/protocol/room-tools';
 import { serviceRequestSchemas } from '../../shared/protocol/services';
 import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
 import { bindSocketToRoom } from '../../shared/client/hub-session';
@@ -71,6 +72,9 @@ function fieldValue(random: Random, field: string, known: Record<string, string>
   if (field === 'candidate') return { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' };
   if (field === 'rtpCapabilities') return { codecs: [], headerExtensions: [] };
   if (field === 'sdpOffer') return mangledSdp(random);
+  if (field === 'text') return random.pick(['hello', '  ', 'x'.repeat(2100)]);
+  if (field === 'raised') return random.next() < 0.5;
+  if (field === 'emoji') return random.pick([...REACTIONS, '💩']);
   if (field === 'sources') return { '0': random.pick(['microphone', 'camera', 'x']) };
   if (field === 'rtpParameters')
     return {
