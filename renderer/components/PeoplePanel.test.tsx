@@ -34,6 +34,8 @@ test('lists the room with mute state and the hub by presence', () => {
       peerId: 'p1',
       userId: 'u1',
       fullname: 'Ben',
+      displayName: 'Ben',
+      privilege: 7,
       reconnecting: false,
       tracks: {
         m: {

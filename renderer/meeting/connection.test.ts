@@ -28,7 +28,7 @@ function setup() {
     store,
     new Publisher(store),
     new Subscriber(store),
-    new RoomToolsClient(store),
+    [new RoomToolsClient(store)],
     new Map() as unknown as Storage,
     { clock },
   );
@@ -36,6 +36,8 @@ function setup() {
     peerId: 'p1',
     userId: 'u1',
     fullname: 'Ben',
+    displayName: 'Ben',
+    privilege: 7,
     reconnecting: false,
     tracks: {
       v: {

@@ -2,7 +2,6 @@ import { Device, type types } from 'mediasoup-client';
 import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
-import type { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
 import { enterHub, guestCredential } from './hub-access';
@@ -24,6 +23,18 @@ export interface ConnectionOptions {
   requestTimeoutMs?: number;
   /** Service calls (fetch), which otherwise hang as long as TCP does when the network is gone. */
   fetchTimeoutMs?: number;
+}
+
+/**
+ * A part of the meeting client that lives on the connection besides media
+ * (chat and hands, moderation): it listens on each new socket, may send over
+ * the link once we are in the room, and forgets the meeting when it is over.
+ */
+export interface RoomFeature {
+  listen(socket: MessageSocket): void;
+  attach(link: Link): void;
+  detach(): void;
+  clear(): void;
 }
 
 /** The join attempt was abandoned (left, torn down for the next attempt, or the host closed the room). */
@@ -59,7 +70,7 @@ export class Connection {
     private readonly store: MeetingStore,
     private readonly publisher: Publisher,
     private readonly subscriber: Subscriber,
-    private readonly tools: RoomToolsClient,
+    private readonly features: readonly RoomFeature[],
     private readonly storage: Storage = localStorage,
     private readonly options: ConnectionOptions = {},
   ) {
@@ -164,7 +175,7 @@ export class Connection {
     this.teardown();
     this.publisher.release();
     this.subscriber.clear();
-    this.tools.clear();
+    for (const feature of this.features) feature.clear();
     this.state.setSession({ phase: 'left', self: null, ended: null, nextAttemptAt: null });
   }
 
@@ -201,7 +212,7 @@ export class Connection {
       if (this.socket === socket) this.roomClosed(reason, message);
     });
     this.subscriber.listen(socket);
-    this.tools.listen(socket);
+    for (const feature of this.features) feature.listen(socket);
 
     const { credential, room, deviceId } = live(
       await enterHub(target, services, socket.socketId, known, this.storage),
@@ -210,9 +221,18 @@ export class Connection {
     const request = this.requester(socket);
 
     // A rejoin within the host's grace period gets the same peer id back: the others keep our tile.
-    const granted = live(await request('upstream-request-access', { deviceId }));
+    const answer = live(await request('upstream-request-access', { deviceId }));
+    // TODO(lobby): wait in the lobby for downstream-lobby-admitted, then ask again.
+    if (!('peer_id' in answer)) throw new Error('the meeting is locked: you wait in the lobby');
+    const granted = answer;
     this.state.setSession({
-      self: { userId: credential.userId, peerId: granted.peer_id, roomId: room.room_id },
+      self: {
+        userId: credential.userId,
+        peerId: granted.peer_id,
+        roomId: room.room_id,
+        displayName: granted.display_name,
+        privilege: granted.privilege,
+      },
     });
     const device = new Device();
     await device.load({
@@ -242,7 +262,7 @@ export class Connection {
       }),
     );
     this.subscriber.attach(link, granted.peers);
-    this.tools.attach(link);
+    for (const feature of this.features) feature.attach(link);
     void this.subscriber.refreshMembers();
   }
 
@@ -272,7 +292,7 @@ export class Connection {
     this.link = this.socket = undefined;
     this.publisher.detach();
     this.subscriber.detach();
-    this.tools.detach();
+    for (const feature of this.features) feature.detach();
     link?.sendTransport.close();
     link?.recvTransport.close();
     socket?.close();
@@ -295,7 +315,7 @@ export class Connection {
         const target = this.target;
         this.publisher.release();
         this.subscriber.clear();
-        this.tools.clear();
+        for (const feature of this.features) feature.clear();
         return this.state.setSession({
           phase: 'left',
           connection: 'failed',

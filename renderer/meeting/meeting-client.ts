@@ -30,7 +30,7 @@ export class MeetingClient {
       store,
       this.publisher,
       this.subscriber,
-      this.tools,
+      [this.tools],
       storage,
       options,
     );

@@ -43,6 +43,8 @@ const peer = (producers: string[], reconnecting = false): PeerInfo => ({
   peer_id: 'p1',
   user_id: 'u1',
   fullname: 'Tess',
+  display_name: 'Tess',
+  privilege: 7,
   reconnecting,
   producers: producers.map((id) => ({
     producer_id: id,

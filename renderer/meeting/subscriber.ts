@@ -109,6 +109,8 @@ export class Subscriber {
         peerId: peer.peer_id,
         userId: peer.user_id,
         fullname: peer.fullname,
+        displayName: peer.display_name,
+        privilege: peer.privilege,
         reconnecting: peer.reconnecting ?? false,
         tracks: Object.fromEntries(
           peer.producers.map((p) => [

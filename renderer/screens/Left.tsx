@@ -8,6 +8,9 @@ export const ENDED_TITLE: Record<EndReason, string> = {
   room_deleted: 'The meeting was ended',
   replaced: 'You joined this meeting from another tab or device',
   refused: 'The host no longer lets you in',
+  removed: 'You were removed from the meeting',
+  ended: 'The meeting was ended for everyone',
+  revoked: 'Your membership was revoked',
 };
 
 const ENDED_DETAIL: Partial<Record<EndReason, string>> = {

@@ -10,6 +10,8 @@ const peer = (peerId: string, tracks: RemotePeer['tracks'] = {}): RemotePeer => 
   peerId,
   userId: `user-${peerId}`,
   fullname: `Person ${peerId}`,
+  displayName: `Person ${peerId}`,
+  privilege: 7,
   reconnecting: false,
   tracks,
 });

@@ -1,6 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
+import { moderationSlice, type ModerationSlice } from '../features/moderation/slice';
 import { roomToolsSlice, type RoomToolsSlice } from '../features/room-tools/slice';
 import type { EndReason } from '../meeting/reconnector';
 
@@ -20,9 +21,9 @@ import type { EndReason } from '../meeting/reconnector';
  *                'host_ended' | 'room_deleted' | 'replaced' | 'refused'; null when we left
  *   error        what went wrong, in words for people (null when fine)
  *   target       the host and hub we join: origin, hubId, invite, fingerprint
- *   self         our user and peer ids once known
+ *   self         our user and peer ids, name as the room shows it and hub privilege, once known
  * room         the other people in the room
- *   peers        by peer id: name, user id, whether the host holds their place
+ *   peers        by peer id: name (and the name shown), user id, hub privilege, whether the host holds their place
  *                while they reconnect, and their tracks by producer id
  *                (kind, source, paused, and the MediaStreamTrack once consumed)
  *   activeSpeakerId   (what is pinned is the stage's own state: screens/room/Stage.tsx)
@@ -34,6 +35,7 @@ import type { EndReason } from '../meeting/reconnector';
  * presence     the hub's members with their online status
  * ui           people panel open, layout (grid or speaker)
  * chat, hands, reactions   the room's tools (features/room-tools/slice.ts)
+ * moderation   the meeting's settings, lobby knocks, may we unmute (features/moderation/slice.ts)
  */
 
 export type Phase = 'home' | 'prejoin' | 'joining' | 'in-room' | 'left';
@@ -61,6 +63,10 @@ export interface RemotePeer {
   peerId: string;
   userId: string;
   fullname: string;
+  /** The name to show: the room adds " (2)" and so on when names repeat. */
+  displayName: string;
+  /** Hub privilege (PRIVILEGE): 63 owner, 31 admin, 7 member, 0 visitor. */
+  privilege: number;
   /** The host keeps this peer's place while its connection is gone. */
   reconnecting: boolean;
   tracks: Record<string, RemoteTrack>;
@@ -74,7 +80,14 @@ export interface SessionSlice {
     ended: EndReason | null;
     error: string | null;
     target: JoinTarget | null;
-    self: { userId: string; peerId: string; roomId: string } | null;
+    self: {
+      userId: string;
+      peerId: string;
+      roomId: string;
+      displayName: string;
+      /** Our hub privilege: the UI offers moderation only from PRIVILEGE.admin up. */
+      privilege: number;
+    } | null;
   };
   setSession(patch: Partial<SessionSlice['session']>): void;
 }
@@ -136,7 +149,8 @@ export type MeetingState = SessionSlice &
   DevicesSlice &
   PresenceSlice &
   UiSlice &
-  RoomToolsSlice;
+  RoomToolsSlice &
+  ModerationSlice;
 type Slice<T> = StateCreator<MeetingState, [], [], T>;
 
 const sessionSlice: Slice<SessionSlice> = (set) => ({
@@ -255,6 +269,7 @@ export function createMeetingStore() {
     ...presenceSlice(...a),
     ...uiSlice(...a),
     ...roomToolsSlice(...a),
+    ...moderationSlice(...a),
   }));
 }
 

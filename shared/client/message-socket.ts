@@ -9,7 +9,8 @@ import type { RoomType } from '../protocol/services';
 
 /** What the host answers an upstream message with, by name. */
 export interface ReplyTo {
-  'upstream-request-access': 'downstream-access-granted';
+  /** In a locked meeting (or without an invite) the answer is a wait in the lobby. */
+  'upstream-request-access': 'downstream-access-granted' | 'downstream-lobby-waiting';
   'upstream-offer': 'downstream-offer-acknowledged';
   'downstream-offer': 'downstream-response';
   'upstream-restart-ice': 'downstream-ice-restarted';

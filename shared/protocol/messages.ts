@@ -7,6 +7,7 @@ import {
   rtpParametersSchema,
   type MediaSource,
 } from './rtc';
+import { moderationSchemas, type ModerationPayloads } from './moderation';
 import { roomToolSchemas, type RoomToolPayloads } from './room-tools';
 import {
   sdpDownstreamOfferSchema,
@@ -102,6 +103,7 @@ export const upstreamMessageSchemas = {
   'upstream-restart-ice': z.object({ ...upstreamEnvelope, transport_id: idSchema }),
   'upstream-leave': z.object({ ...upstreamEnvelope }),
   ...roomToolSchemas(upstreamEnvelope),
+  ...moderationSchemas(upstreamEnvelope),
 } as const;
 
 export type UpstreamName = keyof typeof upstreamMessageSchemas;
@@ -132,6 +134,10 @@ export interface PeerInfo {
   peer_id: string;
   user_id: string;
   fullname: string;
+  /** The name to show: `fullname`, with " (2)" and so on when someone else in the room has the same one. */
+  display_name: string;
+  /** The person's hub privilege: 63 owner, 31 admin, 7 member, 0 a visitor let in from the lobby. */
+  privilege: number;
   producers: PublishedTrack[];
   /** The peer's socket dropped; the host keeps its place for a short grace period while it reconnects. */
   reconnecting: boolean;
@@ -147,7 +153,7 @@ export interface ConsumerInfo {
   producerPaused: boolean;
 }
 
-export interface DownstreamPayloads extends RoomToolPayloads {
+export interface DownstreamPayloads extends RoomToolPayloads, ModerationPayloads {
   /**
    * First frame on every socket. The client sends `socket.upstream-ping` every
    * `heartbeat_ms` and treats the socket as dead after `idle_timeout_ms` without
@@ -164,6 +170,9 @@ export interface DownstreamPayloads extends RoomToolPayloads {
     cid: string;
     room_id: string;
     peer_id: string;
+    /** Our own name as the room shows it, and our hub privilege (what the UI may offer). */
+    display_name: string;
+    privilege: number;
     peers: PeerInfo[];
     routerRtpCapabilities: unknown;
     sendTransport: TransportOptions;
@@ -209,6 +218,12 @@ export const ROOM_CLOSED_REASONS = {
   media_restarted: 'rejoin',
   /** Access was granted but the client never entered the room (upstream-peer-enter) in time. */
   join_timeout: 'rejoin',
+  /** An admin removed this person; they cannot come back with the same credential while the meeting lasts. */
+  removed: 'end',
+  /** An admin ended the meeting for everyone. */
+  ended: 'end',
+  /** An admin revoked this person's membership of the hub: their credential no longer works. */
+  revoked: 'end',
 } as const;
 export type RoomClosedReason = keyof typeof ROOM_CLOSED_REASONS;
 

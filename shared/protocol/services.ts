@@ -16,8 +16,11 @@ export const ONLINE: Record<'offline' | 'online' | 'inMeeting', OnlineStatus> = 
   inMeeting: '2',
 };
 
-/** Seed privilege bit flags: 7 member, 31 admin, 63 owner. */
-export const PRIVILEGE = { member: 7, admin: 31, owner: 63 } as const;
+/**
+ * Seed privilege bit flags: 7 member, 31 admin, 63 owner. 0 is a visitor: someone
+ * who came without an invite, may only knock at the lobby and is not listed as a member.
+ */
+export const PRIVILEGE = { visitor: 0, member: 7, admin: 31, owner: 63 } as const;
 
 export const roomTypeSchema = z.enum(['meeting']);
 export type RoomType = z.infer<typeof roomTypeSchema>;
@@ -29,8 +32,24 @@ export const serviceRequestSchemas = {
     hub_id: idSchema,
     device_id: idSchema,
     fullname: z.string().trim().min(1).max(64),
-    /** The hub's invite secret (from the invite link); an owner key makes the hub's owner. */
-    invite: z.string().min(1).max(128),
+    /**
+     * The hub's invite secret (from the invite link) makes a member; the owner
+     * key makes the hub's owner; without one the account is a visitor, who can
+     * only knock at a meeting's lobby.
+     */
+    invite: z.string().min(1).max(128).optional(),
+  }),
+  /** Not in the seed: the host's hub, for someone who opened the host's address without an invite link. */
+  'hub.about': z.object({ service: z.literal('hub.about') }),
+  /** Not in the seed: the invite secret to share now (members and up). */
+  'hub.get_invite': z.object({ service: z.literal('hub.get_invite'), hub_id: idSchema }),
+  /** Not in the seed: a new invite secret (admins); links with the old one stop working at once. */
+  'hub.rotate_invite': z.object({ service: z.literal('hub.rotate_invite'), hub_id: idSchema }),
+  /** Not in the seed: forget a member and their credential (admins; never the owner). */
+  'hub.revoke_member': z.object({
+    service: z.literal('hub.revoke_member'),
+    hub_id: idSchema,
+    user_id: idSchema,
   }),
   /**
    * Not in the seed: is this invite good for this hub? Answered without making an
@@ -92,6 +111,22 @@ export interface InviteCheckData {
    * secret whichever invite was checked, never the owner key.
    */
   share_invite: string;
+}
+
+export interface HubAbout {
+  hub_id: string;
+  name: string;
+}
+
+export interface InviteData {
+  hub_id: string;
+  /** The invite secret to put in the links people share. */
+  share_invite: string;
+}
+
+export interface RevokeData {
+  hub_id: string;
+  user_id: string;
 }
 
 export interface RoomData {
@@ -160,6 +195,10 @@ export interface OnlineStatusData {
 export interface ServiceResponseData {
   'yp.create_guest': GuestData;
   'hub.check_invite': InviteCheckData;
+  'hub.about': HubAbout;
+  'hub.get_invite': InviteData;
+  'hub.rotate_invite': InviteData;
+  'hub.revoke_member': RevokeData;
   'room.get': RoomData;
   'yp.bind_socket': BindSocketData;
   'hub.get_members_by_type': HubMember[];
