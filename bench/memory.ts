@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { joinAsGuest, type TestGuest } from '../testing/host';
+import { joinAsGuest, type TestGuest, requestAccess } from '../testing/host';
 import { loopbackHostArgs, rssBytes, sleep } from './lib';
 
 /**
@@ -28,7 +28,7 @@ export async function benchMemory(counts = [2, 8, 32]) {
       const guests: TestGuest[] = [];
       for (let i = 0; i < count; i++) {
         const guest = await joinAsGuest(host, `Member ${i}`);
-        await guest.socket.request('upstream-request-access', { deviceId: 'bench' });
+        await requestAccess(guest.socket, 'bench');
         guests.push(guest);
       }
       await sleep(500);

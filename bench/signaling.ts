@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { AUTH_HEADER } from '../shared/protocol/services';
-import { joinAsGuest, startTestHost } from '../testing/host';
+import { joinAsGuest, startTestHost, requestAccess } from '../testing/host';
 import { percentile, round } from './lib';
 
 /**
@@ -31,11 +31,7 @@ export async function benchSignaling() {
     const sockets = await Promise.all(
       Array.from({ length: 50 }, (_, i) => joinAsGuest(host, `Socket ${i}`)),
     );
-    await Promise.all(
-      sockets.map((guest) =>
-        guest.socket.request('upstream-request-access', { deviceId: 'bench' }),
-      ),
-    );
+    await Promise.all(sockets.map((guest) => requestAccess(guest.socket, 'bench')));
     const rtts: number[] = [];
     await Promise.all(
       sockets.map(async (guest) => {

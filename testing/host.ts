@@ -5,6 +5,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { bindSocketToRoom } from '../shared/client/hub-session';
 import { MessageSocket } from '../shared/client/message-socket';
 import { ServiceClient } from '../shared/client/service-client';
+import type { DownstreamPayloads } from '../shared/protocol/messages';
 import type { RoomData } from '../shared/protocol/services';
 import type { HostConfig } from '../main/host/config';
 import { createLogger, type Logger } from '../main/host/logger';
@@ -54,8 +55,8 @@ export async function startTestHost(
   );
   const origin = `${config.insecureHttp ? 'http' : 'https'}://127.0.0.1:${host.port}`;
   let disposed: Promise<void> | undefined;
-  return {
-    ...host,
+  // The host's own object underneath: its invite link and hub are read live (an admin may rotate the invite).
+  return Object.assign(Object.create(host) as RunningHost, {
     origin,
     wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`,
     config,
@@ -64,7 +65,7 @@ export async function startTestHost(
       (disposed ??= host.close().then(() => {
         if (ownDataDir) rmSync(config.dataDir, { recursive: true, force: true });
       })),
-  };
+  });
 }
 
 export interface TestGuest {
@@ -125,4 +126,14 @@ export async function openBoundSocket(
   });
   socket.identity = guest.socket.identity;
   return { socket, raw };
+}
+
+/** Asks for access to the socket's room and expects to get in (not to wait in a lobby). */
+export async function requestAccess(
+  socket: MessageSocket,
+  deviceId = 'd',
+): Promise<DownstreamPayloads['downstream-access-granted']> {
+  const answer = await socket.request('upstream-request-access', { deviceId });
+  if (!('peer_id' in answer)) throw new Error(`waiting in the lobby (knock ${answer.knock_id})`);
+  return answer;
 }

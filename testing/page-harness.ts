@@ -65,6 +65,8 @@ export class Harness {
   /** upstream-request-access → downstream-access-granted; loads the device and creates both transports. */
   async requestAccess() {
     const granted = await this.socket.request('upstream-request-access', { deviceId: 'device' });
+    if (!('peer_id' in granted))
+      throw new Error('the harness waits in the lobby: unlock the meeting');
     this.peerId = granted.peer_id;
     await this.device.load({
       routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,

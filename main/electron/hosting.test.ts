@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { joinAsGuest } from '../../testing/host';
+import { joinAsGuest, requestAccess } from '../../testing/host';
 import { processTree } from '../../testing/processes';
 import { waitFor } from '../../testing/wait';
 import type { HostConfig } from '../host/config';
@@ -76,7 +76,7 @@ test('a host that can no longer start media workers is restarted quietly: client
     const hub = { id: link.get('hub')!, inviteSecret: link.get('invite')! };
     const host = { origin, wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`, hub };
     const guest = await joinAsGuest(host, 'Patient');
-    await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+    await requestAccess(guest.socket, 'd');
     const told: string[] = [];
     guest.socket.on('downstream-room-closed', ({ reason }) => told.push(reason));
     const closed = new Promise<number | undefined>((resolve) =>

@@ -2,6 +2,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MembershipTimings } from '../signaling/membership';
+import { FORGET_ABSENT_AFTER_MS } from '../storage/accounts';
 import { GUEST_SIGN_UP_LIMITS, type SignUpLimits } from '../signaling/sign-up-limiter';
 import type { SocketLimits } from '../signaling/socket-guard';
 
@@ -41,7 +42,11 @@ export interface HostConfig {
   extraOrigins?: string[];
   /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (sign-up-limiter.ts) unless given. */
   guestSignUps?: SignUpLimits;
+  /** Accounts away this long are forgotten (credential and membership); FORGET_ABSENT_AFTER_MS unless given. */
+  forgetAbsentAfterMs?: number;
 }
+
+const DAY_MS = 24 * 60 * 60_000;
 
 export const DEFAULT_PORT = 8443;
 export const DEFAULT_RTC_PORT = 40000;
@@ -60,6 +65,9 @@ const HELP = `Usage: npm run host -- [options]
                         (ROUNDTABLE_ANNOUNCED_IP, default every LAN address and 127.0.0.1)
   --workers <n>         mediasoup workers (ROUNDTABLE_WORKERS, default one per core)
   --rtc-port <n>        first media port, UDP and TCP, one per worker (ROUNDTABLE_RTC_PORT, default ${DEFAULT_RTC_PORT})
+  --forget-after-days <n>  forget accounts (guests, admins) that have not joined for n days:
+                        their credential stops working and they leave the member list
+                        (ROUNDTABLE_FORGET_AFTER_DAYS, default ${FORGET_ABSENT_AFTER_MS / DAY_MS})
   --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
                         The REST API token comes from ROUNDTABLE_API_TOKEN, else the data directory.
                         ROUNDTABLE_SIGNUPS_PER_MINUTE raises the guest sign-ups one address may
@@ -111,6 +119,7 @@ export function parseHostConfig(
       workers: { type: 'string' },
       'rtc-port': { type: 'string' },
       'insecure-http': { type: 'boolean' },
+      'forget-after-days': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -151,5 +160,13 @@ export function parseHostConfig(
       'ROUNDTABLE_PEERS_PER_ROUTER',
       env.ROUNDTABLE_PEERS_PER_ROUTER ?? String(DEFAULT_PEERS_PER_ROUTER),
     ),
+    forgetAbsentAfterMs:
+      toCount(
+        '--forget-after-days',
+        values['forget-after-days'] ??
+          env.ROUNDTABLE_FORGET_AFTER_DAYS ??
+          String(FORGET_ABSENT_AFTER_MS / DAY_MS),
+        36_500,
+      ) * DAY_MS,
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost } from '../../testing/host';
+import { joinAsGuest, startTestHost, requestAccess } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-host-test-'));
@@ -88,7 +88,7 @@ test('presence: bound, in a meeting, chosen status, offline; pushed live to the 
       { what: 'online push' },
     );
 
-    await mover.socket.request('upstream-request-access', { deviceId: 'd' });
+    await requestAccess(mover.socket, 'd');
     await waitFor(
       () => latest(mover.userId),
       (online) => online === '2',

@@ -17,6 +17,7 @@ import { openDatabase } from '../storage/database';
 import { securePrivateDir, tightenFiles } from '../storage/private-dir';
 import { HubStore, type Hub } from '../storage/hub-store';
 import type { HostConfig } from './config';
+import type { Knock } from '../../shared/protocol/moderation';
 import { createLogger, type Logger } from './logger';
 import { lanAddresses } from './network';
 import { loadOrCreateCertificate } from './tls';
@@ -46,10 +47,11 @@ export interface RunningHost {
   port: number;
   /** SHA-256 fingerprint of the HTTPS certificate; undefined with --insecure-http. */
   fingerprint: string | undefined;
-  hub: Hub;
-  /** Links that let someone join the host's hub: as a member, or as its owner. */
-  inviteUrl: string;
-  ownerUrl: string;
+  /** The host's hub as it is now (its invite secret changes when an admin makes a new link). */
+  readonly hub: Hub;
+  /** Links that let someone join the host's hub: as a member (the current invite), or as its owner. */
+  readonly inviteUrl: string;
+  readonly ownerUrl: string;
   /** Bearer token for the REST API (seed 002). */
   apiToken: string;
   /** "udp 192.168.1.20:40000", ...: what a firewall must let through. */
@@ -68,7 +70,14 @@ export interface RunningHost {
 export interface HostEvents {
   /** The host can no longer carry media (no mediasoup worker can start): exit non-zero so a supervisor restarts it. */
   onFatal?(error: Error): void;
+  /** Someone asks to join a locked meeting (the desktop app shows a notification). */
+  onKnock?(knock: Knock): void;
+  /** An admin made a new invite link: the old one no longer works. */
+  onInviteRotated?(inviteUrl: string): void;
 }
+
+/** How often the host forgets accounts that stayed away too long. */
+const FORGET_SWEEP_MS = 60 * 60_000;
 
 /**
  * The meeting host: mediasoup workers, the rooms, storage and presence, and
@@ -84,9 +93,20 @@ export async function startHost(
   const db = openDatabase(join(config.dataDir, 'roundtable.db'), log);
   // A new database file (and its -wal and -shm, which SQLite gives the database's mode) is private too.
   await tightenFiles(config.dataDir);
-  const store = new HubStore(db);
+  const store = new HubStore(db, { forgetAbsentAfterMs: config.forgetAbsentAfterMs });
   store.resetOnlineStatuses();
-  const hub = store.defaultHub();
+  const hubId = store.defaultHub().id;
+  const forgetAbsent = () => {
+    try {
+      const forgotten = store.forgetAbsent();
+      if (forgotten) log.info({ forgotten }, 'forgot accounts that stayed away too long');
+    } catch (error) {
+      log.warn({ err: error }, 'could not forget absent accounts now; trying again later');
+    }
+  };
+  forgetAbsent();
+  const forgetTimer = setInterval(forgetAbsent, FORGET_SWEEP_MS);
+  forgetTimer.unref();
   const addresses = config.announcedIps.length ? config.announcedIps : lanAddresses();
   const certificate = config.insecureHttp
     ? undefined
@@ -117,6 +137,7 @@ export async function startHost(
     log,
     limits: config.socketLimits,
     timings: config.membershipTimings,
+    onKnock: (knock) => events.onKnock?.(knock),
   });
   const services = new ServiceApi({
     store,
@@ -125,6 +146,8 @@ export async function startHost(
     presence,
     log,
     guestSignUps: config.guestSignUps,
+    onRevoked: (_hubId, userId, message) => door.revoke(userId, message),
+    onInviteRotated: () => events.onInviteRotated?.(joinLink(currentHub().inviteSecret)),
   });
   const apiToken = config.apiToken ?? store.getSetting('api_token') ?? newApiToken(store);
 
@@ -146,7 +169,7 @@ export async function startHost(
     door,
     webSocketOrigins: new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]),
   });
-  await app.register(restApiRoutes, { door: new RestDoor(rooms, hub.id), apiToken });
+  await app.register(restApiRoutes, { door: new RestDoor(rooms, hubId), apiToken });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
     await app.register(fastifyStatic, {
       root: config.webClientDir,
@@ -155,6 +178,7 @@ export async function startHost(
   }
 
   const closeAll = async ({ restarting = false } = {}) => {
+    clearInterval(forgetTimer);
     await door.closeAll(!restarting);
     await app.close();
     rooms.closeAll(restarting ? 'media_restarted' : 'host_ended');
@@ -171,18 +195,37 @@ export async function startHost(
   const port = (app.server.address() as { port: number }).port;
   const scheme = certificate ? 'https' : 'http';
   const urls = addresses.map((ip) => `${scheme}://${ip}:${port}/`);
-  const joinLink = (secret: string) =>
-    `${urls[0]}#/join?hub=${hub.id}&invite=${encodeURIComponent(secret)}` +
-    (certificate ? `&fp=${encodeURIComponent(certificate.fingerprint)}` : '');
+  function joinLink(secret: string): string {
+    return (
+      `${urls[0]}#/join?hub=${hubId}&invite=${encodeURIComponent(secret)}` +
+      (certificate ? `&fp=${encodeURIComponent(certificate.fingerprint)}` : '')
+    );
+  }
+  // Read when asked: an admin may have made a new invite since the host started.
+  let lastHub = store.getHub(hubId)!;
+  function currentHub(): Hub {
+    try {
+      lastHub = store.getHub(hubId) ?? lastHub;
+    } catch {
+      // Storage unavailable: the last one read.
+    }
+    return lastHub;
+  }
 
   return {
     urls,
     port,
     fingerprint: certificate?.fingerprint,
-    hub,
+    get hub() {
+      return currentHub();
+    },
     apiToken,
-    inviteUrl: joinLink(hub.inviteSecret),
-    ownerUrl: joinLink(hub.ownerKey),
+    get inviteUrl() {
+      return joinLink(currentHub().inviteSecret);
+    },
+    get ownerUrl() {
+      return joinLink(currentHub().ownerKey);
+    },
     mediaSockets: await pool.mediaSockets(),
     store,
     rooms,

@@ -23,6 +23,9 @@ const REASONS: Record<RoomClosedReason, RestEventData<'room-closed'>['reason']> 
   replaced: 'replaced',
   media_restarted: 'media_restarted',
   join_timeout: 'join_timeout',
+  ended: 'ended',
+  removed: 'removed',
+  revoked: 'revoked',
 };
 
 /** A user the streams of its room were told about, by peer id. */

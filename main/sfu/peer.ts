@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import type { MediaSource } from '../../shared/protocol/rtc';
+import { PRIVILEGE } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
 import type { SdpLink } from './sdp-link';
 import type { PooledWorker } from './worker-pool';
@@ -26,11 +27,20 @@ export class Peer {
   readonly sdpLinks = new Map<string, SdpLink>();
   /** Its client's socket dropped and the host holds its place while it reconnects (see Room.setReconnecting). */
   reconnecting = false;
+  /** The person's hub privilege (PRIVILEGE), as everyone's peers list shows it. */
+  privilege: number = PRIVILEGE.member;
+  /**
+   * False while the meeting asks people to ask before they unmute and nobody
+   * let this peer: the room then refuses to turn its microphone on.
+   */
+  mayUnmute = true;
 
   constructor(
     readonly id: string,
     readonly userId: string,
     readonly fullname: string,
+    /** `fullname`, told apart from others in the room with the same name ("Bob (2)"). */
+    readonly displayName: string,
     /** The router (and worker) this peer's transports live on. */
     readonly placement: RoomRouter,
   ) {}
@@ -40,6 +50,8 @@ export class Peer {
       peer_id: this.id,
       user_id: this.userId,
       fullname: this.fullname,
+      display_name: this.displayName,
+      privilege: this.privilege,
       reconnecting: this.reconnecting,
       producers: [...this.producers.values()].map((producer) => ({
         producer_id: producer.id,

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { PeerInfo, RoomClosedReason } from '../../shared/protocol/messages';
 import type { MediaSource } from '../../shared/protocol/rtc';
+import { PRIVILEGE } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
+import { distinctName } from './display-names';
 import { Peer, type ProducerAppData, type RoomRouter } from './peer';
 import { RoomRouters, type RoomPlacement } from './room-routers';
 import type { PooledWorker } from './worker-pool';
@@ -16,8 +18,10 @@ export interface RoomEvents {
   /** A consumer went away because its producer did; `peer` is the consumer's owner. */
   'consumer-closed': [peer: Peer, consumerId: string, producerId: string];
   'active-speaker': [peer: Peer | undefined];
-  /** `reason` is undefined when the room closed because its last peer left. */
-  closed: [reason: RoomClosedReason | undefined];
+  /** `reason` is undefined when the room closed because its last peer left; `message` overrides the reason's words. */
+  closed: [reason: RoomClosedReason | undefined, message?: string];
+  /** The room kept a microphone off that its peer asked to send on (the peer may not unmute now). */
+  'kept-muted': [peer: Peer];
 }
 
 /**
@@ -76,7 +80,12 @@ export class Room extends EventEmitter<RoomEvents> {
     return this.closed;
   }
 
-  async addPeer(id: string, userId: string, fullname: string): Promise<Peer> {
+  async addPeer(
+    id: string,
+    userId: string,
+    fullname: string,
+    privilege: number = PRIVILEGE.member,
+  ): Promise<Peer> {
     const gone = () => new HostError('not_found', `room ${this.id} is closed`);
     if (this.closed) throw gone();
     const placement = await this.routers
@@ -85,7 +94,9 @@ export class Room extends EventEmitter<RoomEvents> {
         throw this.closed ? gone() : error;
       });
     placement.peers++;
-    const peer = new Peer(id, userId, fullname, placement);
+    const shown = [...this.peers.values()].map((other) => other.displayName);
+    const peer = new Peer(id, userId, fullname, distinctName(fullname, shown), placement);
+    peer.privilege = privilege;
     this.peers.set(id, peer);
     return peer;
   }
@@ -137,10 +148,12 @@ export class Room extends EventEmitter<RoomEvents> {
     const transport = peer.transport(transportId);
     if (transport.appData.direction !== 'send')
       throw new HostError('out_of_order', 'produce needs the send transport');
+    // A microphone that may not be on now starts muted, and its client is told.
+    const keptMuted = !options.paused && !this.mayTurnOn(peer, options.source);
     const producer = await transport.produce<ProducerAppData>({
       kind: options.kind,
       rtpParameters: options.rtpParameters,
-      paused: options.paused,
+      paused: options.paused || keptMuted,
       appData: { source: options.source, peerId: peer.id },
     });
     peer.producers.set(producer.id, producer);
@@ -157,7 +170,13 @@ export class Room extends EventEmitter<RoomEvents> {
       await this.speakerObserver.addProducer({ producerId: producer.id });
     }
     if (peer.entered) this.emit('peer-updated', peer);
+    if (keptMuted) this.emit('kept-muted', peer);
     return producer;
+  }
+
+  /** Whether `peer` may turn a `source` on: microphones wait for permission while the meeting asks to unmute. */
+  private mayTurnOn(peer: Peer, source: MediaSource): boolean {
+    return source !== 'microphone' || peer.mayUnmute;
   }
 
   /** Lists the peer for everyone; `rtpCapabilities` is what it can receive, when it says so up front. */
@@ -237,6 +256,11 @@ export class Room extends EventEmitter<RoomEvents> {
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
     const producer = peer.producer(producerId);
+    if (!paused && producer.paused && !this.mayTurnOn(peer, producer.appData.source))
+      throw new HostError(
+        'forbidden',
+        'the meeting asks you to raise your hand before you unmute: an admin can let you',
+      );
     if (paused) await producer.pause();
     else await producer.resume();
     this.emit('producer-state', peer, producer);
@@ -253,14 +277,22 @@ export class Room extends EventEmitter<RoomEvents> {
    */
   replacePeer(old: Peer): Peer {
     if (this.peers.get(old.id) !== old) throw new HostError('not_found', `no peer ${old.id}`);
-    const peer = new Peer(old.id, old.userId, old.fullname, old.placement);
+    const peer = new Peer(old.id, old.userId, old.fullname, old.displayName, old.placement);
     // The same client device: it can receive what it could before it re-enters.
     peer.rtpCapabilities = old.rtpCapabilities;
+    peer.privilege = old.privilege;
+    peer.mayUnmute = old.mayUnmute;
     peer.entered = old.entered;
     this.peers.set(peer.id, peer);
     for (const transport of old.transports.values()) transport.close();
     if (peer.entered) this.emit('peer-updated', peer);
     return peer;
+  }
+
+  /** The peer's hub privilege changed (an admin promoted or demoted it): everyone's peers list shows it. */
+  setPrivilege(peer: Peer, privilege: number): void {
+    peer.privilege = privilege;
+    if (peer.entered && this.peers.get(peer.id) === peer) this.emit('peer-updated', peer);
   }
 
   /** Marks a peer whose client lost its connection (or got it back), for everyone's peers list. */
@@ -285,11 +317,11 @@ export class Room extends EventEmitter<RoomEvents> {
     else this.routers.releaseIfUnused(peer.placement);
   }
 
-  /** Ends the room for everyone in it, telling each door why. */
-  close(reason: RoomClosedReason | undefined): void {
+  /** Ends the room for everyone in it, telling each door why (in `message`'s words, when given). */
+  close(reason: RoomClosedReason | undefined, message?: string): void {
     if (this.closed) return;
     this.closed = true;
     this.routers.closeAll();
-    this.emit('closed', reason);
+    this.emit('closed', reason, message);
   }
 }

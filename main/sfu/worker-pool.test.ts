@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { expect, test } from 'vitest';
 import type { DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost } from '../../testing/host';
+import { joinAsGuest, startTestHost, requestAccess } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
 // A worker the OS kills (memory pressure, a crash) is replaced in its slot
@@ -29,7 +29,7 @@ for (const workers of [1, 2]) {
       const closed = new Promise<DownstreamPayloads['downstream-room-closed']>((resolve) =>
         guest.socket.on('downstream-room-closed', resolve),
       );
-      await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+      await requestAccess(guest.socket, 'd');
       const room = host.rooms.get(guest.room.room_id)!;
       const deadPid = room.host.worker.pid;
       process.kill(deadPid, 'SIGKILL');
@@ -49,7 +49,7 @@ for (const workers of [1, 2]) {
       expect(lines.join('')).toContain('mediasoup worker replaced');
 
       // The same room, joined again, lives on a live worker.
-      const granted = await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+      const granted = await requestAccess(guest.socket, 'd');
       expect(granted.peers).toEqual([]);
       const reopened = host.rooms.get(guest.room.room_id)!;
       expect(reopened).not.toBe(room);
@@ -75,7 +75,7 @@ test('a worker that keeps dying is replaced again each time', async () => {
     }
     // A room still opens on the latest one.
     const guest = await joinAsGuest(host, 'After three crashes');
-    await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+    await requestAccess(guest.socket, 'd');
     guest.socket.close();
   } finally {
     await host.dispose();

@@ -6,6 +6,7 @@ import {
   startTestHost,
   type TestGuest,
   type TestHost,
+  requestAccess,
 } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
@@ -32,7 +33,7 @@ async function killableGuest(name: string): Promise<TestGuest & { kill(): void }
 }
 
 async function enter(guest: TestGuest) {
-  const granted = await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+  const granted = await requestAccess(guest.socket, 'd');
   await guest.socket.request('upstream-peer-enter', {
     rtpCapabilities: granted.routerRtpCapabilities as never,
   });
@@ -64,7 +65,7 @@ test('a killed socket is cleaned up and announced; the last one out releases the
 
   // Ben is killed between access and enter: nobody was told of him, nothing of his stays.
   const ben = await killableGuest('Ben');
-  await ben.socket.request('upstream-request-access', { deviceId: 'd' });
+  await requestAccess(ben.socket, 'd');
   expect((await room.router.dump()).transportIds).toHaveLength(4);
   ben.kill();
   await waitFor(

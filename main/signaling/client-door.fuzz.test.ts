@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { upstreamMessageSchemas } from '../../shared/protocol/messages';
 import { REACTIONS } from '../../shared/protocol/room-tools';
 import { serviceRequestSchemas } from '../../shared/protocol/services';
-import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import {
+  joinAsGuest,
+  startTestHost,
+  type TestGuest,
+  type TestHost,
+  requestAccess,
+} from '../../testing/host';
 import { bindSocketToRoom } from '../../shared/client/hub-session';
 
 // A bounded fuzz run of the client door from a fixed seed: 10,000 WebSocket
@@ -272,7 +278,7 @@ test('10,000 fuzzed frames: exactly one reply each, no internal error, the host 
 
   // A normal client still gets in and enters.
   const guest = await joinAsGuest(host, 'After the fuzz');
-  const granted = await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+  const granted = await requestAccess(guest.socket, 'd');
   await guest.socket.request('upstream-peer-enter', {
     rtpCapabilities: granted.routerRtpCapabilities as never,
   });

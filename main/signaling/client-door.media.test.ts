@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../../testing/browser';
-import { joinAsGuest, startTestHost, type TestHost } from '../../testing/host';
+import { joinAsGuest, startTestHost, type TestHost, requestAccess } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
 // The seed-000 flow end to end: three Chromium pages with fake camera and
@@ -126,7 +126,7 @@ test('three clients walk the seed flow and see and hear each other', async () =>
   const late = await joinAsGuest(host, 'Late Lee');
   const toldLate: (string | null)[] = [];
   late.socket.on('downstream-active-speaker', ({ peer_id }) => toldLate.push(peer_id));
-  await late.socket.request('upstream-request-access', { deviceId: 'd' });
+  await requestAccess(late.socket, 'd');
   await waitFor(
     () => toldLate,
     (told) => told.length > 0,

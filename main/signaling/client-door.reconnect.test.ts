@@ -8,6 +8,7 @@ import {
   startTestHost,
   type TestGuest,
   type TestHost,
+  requestAccess,
 } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { bindSocketToRoom } from '../../shared/client/hub-session';
@@ -54,7 +55,7 @@ async function guestOn(host: TestHost, name: string): Promise<TestGuest> {
 }
 
 async function enter(connection: Connection) {
-  const granted = await connection.socket.request('upstream-request-access', { deviceId: 'd' });
+  const granted = await requestAccess(connection.socket, 'd');
   await connection.socket.request('upstream-peer-enter', {
     rtpCapabilities: granted.routerRtpCapabilities as never,
   });
@@ -218,7 +219,7 @@ describe('with short timeouts', () => {
   test('a client that never enters after access is sent away and leaves nothing behind', async () => {
     const ivy = await guestOn(host, 'Ivy');
     const conn = await connect(host, ivy);
-    const granted = await conn.socket.request('upstream-request-access', { deviceId: 'd' });
+    const granted = await requestAccess(conn.socket, 'd');
     const room = host.rooms.get(ivy.room.room_id)!;
     await waitFor(
       () => pushed(conn, 'downstream-room-closed'),

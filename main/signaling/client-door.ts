@@ -13,11 +13,16 @@ import type { Presence } from '../presence/presence';
 import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import type { HubStore } from '../storage/hub-store';
+import type { Knock } from '../../shared/protocol/moderation';
+import { PRIVILEGE, type RoomType } from '../../shared/protocol/services';
 import { DEFAULT_MEMBERSHIP_TIMINGS, Membership, type MembershipTimings } from './membership';
 import { CLOSED_MESSAGES, fanOutRoomEvents } from './room-events';
 import { mediaMessageHandlers, type HandlerContext, type SessionInRoom } from './room-messages';
+import { moderationHandlers } from './moderation-messages';
 import { roomToolHandlers } from './room-tool-messages';
+import { RoomModeration } from './room-moderation';
 import { RoomTools } from './room-tools';
+import { deviceLabel } from './device-label';
 import { ClientSession, SessionRegistry } from './session';
 import { CLOSE, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './socket-guard';
 
@@ -29,6 +34,8 @@ export interface ClientDoorDeps {
   log: Logger;
   limits?: Partial<SocketLimits>;
   timings?: Partial<MembershipTimings>;
+  /** Someone knocked at a room's lobby. */
+  onKnock?(knock: Knock): void;
 }
 
 /** How the client should pace its own heartbeat: a little slower than the host's, well inside its timeout. */
@@ -43,13 +50,18 @@ const CLIENT_HEARTBEAT_FACTOR = 2;
 export class ClientDoor {
   private readonly limits: SocketLimits;
   private readonly membership: Membership;
-  /** Each room's chat, hands and reactions. */
+  /** Each room's chat, hands and reactions, and its moderation (lock, lobby, removals). */
   private readonly tools = new WeakMap<Room, RoomTools>();
+  private readonly moderation = new WeakMap<Room, RoomModeration>();
   private readonly context: HandlerContext;
 
   constructor(private readonly deps: ClientDoorDeps) {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
-    this.membership = new Membership(deps, { ...DEFAULT_MEMBERSHIP_TIMINGS, ...deps.timings });
+    const moderationOf = (room: Room) => this.moderation.get(room)!;
+    this.membership = new Membership(
+      { ...deps, moderationOf },
+      { ...DEFAULT_MEMBERSHIP_TIMINGS, ...deps.timings },
+    );
     deps.rooms.onRoomCreated((room) => {
       fanOutRoomEvents(room, deps.sessions, this.membership);
       const tools = new RoomTools(room, (name, payload) => {
@@ -57,20 +69,35 @@ export class ClientDoor {
           if (session.roomType) session.send(session.roomType, name, payload as never);
       });
       this.tools.set(room, tools);
+      const moderation = new RoomModeration(room, deps.sessions, (knock) => deps.onKnock?.(knock));
+      this.moderation.set(room, moderation);
+      room.on('kept-muted', (peer) =>
+        moderation.toPeer(peer, 'downstream-muted', {
+          room_id: room.id,
+          source: 'microphone',
+          by: null,
+        }),
+      );
     });
     this.context = {
       membership: this.membership,
       toolsOf: (room) => this.tools.get(room)!,
+      moderationOf,
+      store: deps.store,
     };
   }
 
-  /** Takes over a new WebSocket: greets it with its socket id and handles its frames in order. */
-  accept(socket: WebSocket): ClientSession | undefined {
+  /**
+   * Takes over a new WebSocket: greets it with its socket id and handles its
+   * frames in order. `userAgent` names the device to admins when it knocks.
+   */
+  accept(socket: WebSocket, userAgent?: string): ClientSession | undefined {
     if (this.deps.sessions.unboundCount() >= this.limits.maxUnboundSockets) {
       socket.close(CLOSE.tryAgainLater, 'too many sockets waiting to be bound');
       return undefined;
     }
     const session = new ClientSession(socket, this.limits);
+    session.device = deviceLabel(userAgent);
     this.deps.sessions.add(session);
     const bindTimer = setTimeout(() => {
       if (!session.user) socket.close(CLOSE.policy, 'bind this socket (yp.bind_socket) in time');
@@ -124,22 +151,18 @@ export class ClientDoor {
     try {
       this.authorize(session, payload);
       if (name === 'upstream-request-access') {
-        await this.membership.requestAccess(
+        const entered = await this.membership.requestAccess(
           session,
           payload as UpstreamMessage<'upstream-request-access'>,
           roomType,
         );
-        // Then what was said and raised so far (a rejoining client gets it again), and who speaks now.
-        const room = session.room!;
-        const [chat, hands] = this.tools.get(room)!.history();
-        session.send(roomType, 'downstream-chat-history', chat);
-        session.send(roomType, 'downstream-hands', hands);
-        if (room.activeSpeakerId)
-          session.send(roomType, 'downstream-active-speaker', {
-            room_id: room.id,
-            peer_id: room.activeSpeakerId,
-          });
+        if (entered) this.greet(session as SessionInRoom, roomType);
         return;
+      }
+      if (name === 'upstream-leave' && session.knock?.room.id === payload.room_id) {
+        // Waiting in the lobby and giving up: the knock goes.
+        this.membership.leave(session);
+        return session.send(roomType, 'downstream-ack', { cid: payload.cid });
       }
       if (!session.room || !session.peer || session.room.id !== payload.room_id) {
         throw new HostError(
@@ -147,7 +170,7 @@ export class ClientDoor {
           `${name} needs access to room ${payload.room_id} first (upstream-request-access)`,
         );
       }
-      const handlers = { ...mediaMessageHandlers, ...roomToolHandlers };
+      const handlers = { ...mediaMessageHandlers, ...roomToolHandlers, ...moderationHandlers };
       const handler = handlers[name as Exclude<UpstreamName, 'upstream-request-access'>] as (
         ...args: unknown[]
       ) => Promise<void> | void;
@@ -158,6 +181,34 @@ export class ClientDoor {
         this.deps.log.warn({ err: error, message: name }, 'message failed');
       session.sendError(roomType, payload.cid, WS_REASON[hostError.reason], hostError.message);
     }
+  }
+
+  /**
+   * What someone just let in is told after access: what was said and raised
+   * so far (a rejoining client gets it again), who speaks now, the meeting's
+   * settings, and, for admins, who waits in the lobby.
+   */
+  private greet(session: SessionInRoom, roomType: RoomType): void {
+    const { room, peer } = session;
+    const [chat, hands] = this.tools.get(room)!.history();
+    session.send(roomType, 'downstream-chat-history', chat);
+    session.send(roomType, 'downstream-hands', hands);
+    if (room.activeSpeakerId)
+      session.send(roomType, 'downstream-active-speaker', {
+        room_id: room.id,
+        peer_id: room.activeSpeakerId,
+      });
+    const moderation = this.moderation.get(room)!;
+    session.send(roomType, 'downstream-room-settings', {
+      room_id: room.id,
+      by: null,
+      ...moderation.settings,
+    });
+    if (peer.privilege >= PRIVILEGE.admin)
+      session.send(roomType, 'downstream-knocks', {
+        room_id: room.id,
+        knocks: moderation.lobby.knocks,
+      });
   }
 
   /** Only a bound socket may act, and only in its own name. */
@@ -175,6 +226,13 @@ export class ClientDoor {
     else this.membership.leave(session);
     this.deps.sessions.remove(session);
     if (session.user) this.deps.presence.socketClosed(session.user.id);
+  }
+
+  /** An admin revoked `userId`'s membership: out of every meeting now, their sockets closed. */
+  revoke(userId: string, message: string): void {
+    this.membership.expel(userId, message);
+    for (const session of this.deps.sessions.all())
+      if (session.user?.id === userId) session.socket.close(CLOSE.policy, 'membership revoked');
   }
 
   /** Pushes a member's presence to every socket bound to someone in the hub. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MessageRejectedError, type MessageSocket } from '../../shared/client/message-socket';
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
 import { MAX_FRAME_BYTES, type DownstreamPayloads } from '../../shared/protocol/messages';
-import { joinAsGuest, startTestHost, type TestHost } from '../../testing/host';
+import { joinAsGuest, startTestHost, type TestHost, requestAccess } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 
 // Bad input of every kind gets a clear error; the host keeps running and
@@ -147,7 +147,7 @@ describe('WebSocket messages', () => {
     expect((await wrongTypes).message).toContain('user_id');
 
     // Still connected and served.
-    const granted = await socket.request('upstream-request-access', { deviceId: 'd' });
+    const granted = await requestAccess(socket, 'd');
     expect(granted.routerRtpCapabilities).toBeTruthy();
     await socket.request('upstream-leave', {});
     socket.close();
@@ -161,22 +161,14 @@ describe('WebSocket messages', () => {
       await import('../../shared/client/message-socket')
     ).MessageSocket.connect(host.wsUrl);
     unbound.identity = { user_id: userId, hub_id: host.hub.id, room_id: room.room_id };
-    expect(
-      (await rejection(unbound.request('upstream-request-access', { deviceId: 'd' }))).reason,
-    ).toBe('not_bound');
+    expect((await rejection(requestAccess(unbound, 'd'))).reason).toBe('not_bound');
 
     // The stranger's socket claims the owner's user id, then the owner's socket id.
     stranger.socket.identity = { ...stranger.socket.identity!, user_id: userId };
-    expect(
-      (await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' })))
-        .reason,
-    ).toBe('forbidden');
+    expect((await rejection(requestAccess(stranger.socket, 'd'))).reason).toBe('forbidden');
     stranger.socket.identity = { ...stranger.socket.identity, user_id: stranger.userId };
     stranger.socket.socketId = socket.socketId;
-    expect(
-      (await rejection(stranger.socket.request('upstream-request-access', { deviceId: 'd' })))
-        .reason,
-    ).toBe('forbidden');
+    expect((await rejection(requestAccess(stranger.socket, 'd'))).reason).toBe('forbidden');
 
     // Binding someone else's socket is refused too.
     await expect(
@@ -205,12 +197,10 @@ describe('WebSocket messages', () => {
 
     const wrongRoom = { ...socket.identity!, room_id: 'ffffffffffffffff' };
     socket.identity = wrongRoom;
-    expect(
-      (await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason,
-    ).toBe('not_found');
+    expect((await rejection(requestAccess(socket, 'd'))).reason).toBe('not_found');
     socket.identity = { ...wrongRoom, room_id: (await joinAsGuest(host, 'Peek')).room.room_id };
 
-    const granted = await socket.request('upstream-request-access', { deviceId: 'd' });
+    const granted = await requestAccess(socket, 'd');
     // Asking for streams before entering the room.
     expect(
       (await rejection(socket.request('downstream-offer', { peer_id: granted.peer_id }))).reason,
@@ -219,9 +209,7 @@ describe('WebSocket messages', () => {
       (await rejection(socket.request('downstream-offer', { peer_id: 'nobody' }))).reason,
     ).toBe('not_found');
     // A second request-access on the same socket.
-    expect(
-      (await rejection(socket.request('upstream-request-access', { deviceId: 'd' }))).reason,
-    ).toBe('out_of_order');
+    expect((await rejection(requestAccess(socket, 'd'))).reason).toBe('out_of_order');
     // Bad RTP parameters reach mediasoup, whose refusal comes back as an error.
     const badRtp = socket.request('upstream-offer', {
       outbound_id: granted.sendTransport.id,
@@ -238,7 +226,7 @@ describe('WebSocket messages', () => {
   test('none of it disturbs a meeting in another room', async () => {
     const otherHub = host.store.createHub('Quiet room');
     const calm = await joinAsGuest(host, 'Calm', otherHub);
-    const granted = await calm.socket.request('upstream-request-access', { deviceId: 'd' });
+    const granted = await requestAccess(calm.socket, 'd');
     const room = host.rooms.get(calm.room.room_id)!;
 
     const noisy = await joinAsGuest(host, 'Noisy');

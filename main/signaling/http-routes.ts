@@ -115,8 +115,8 @@ export async function clientDoorRoutes(
           .send({ error: 'this host accepts WebSockets only from its own pages' });
       },
     },
-    (socket) => {
-      options.door.accept(socket);
+    (socket, request) => {
+      options.door.accept(socket, request.headers['user-agent']);
     },
   );
 }

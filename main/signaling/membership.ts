@@ -4,14 +4,16 @@ import type {
   TransportOptions,
   UpstreamMessage,
 } from '../../shared/protocol/messages';
-import type { RoomType } from '../../shared/protocol/services';
+import { PRIVILEGE, type RoomType } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
 import type { Presence } from '../presence/presence';
+import { distinctName } from '../sfu/display-names';
 import type { Peer } from '../sfu/peer';
 import type { Room } from '../sfu/room';
 import type { RoomRegistry } from '../sfu/rooms';
 import { newId, type HubStore } from '../storage/hub-store';
 import { CLOSED_MESSAGES } from './room-events';
+import type { RoomModeration } from './room-moderation';
 import type { ClientSession, SessionRegistry } from './session';
 
 /** How long the host keeps a person's place when their connection drops, and waits for them to enter. */
@@ -32,6 +34,8 @@ export interface MembershipDeps {
   rooms: RoomRegistry;
   sessions: SessionRegistry;
   presence: Presence;
+  /** Each room's lock, lobby and removals. */
+  moderationOf(room: Room): RoomModeration;
 }
 
 /** A peer whose client lost its socket, kept for a grace period. */
@@ -71,15 +75,21 @@ export class Membership {
     );
   }
 
+  /**
+   * Lets the socket's person into the room (downstream-access-granted), or
+   * into its lobby (downstream-lobby-waiting) when the meeting is locked or
+   * they came without an invite. Returns whether they got in.
+   */
   async requestAccess(
     session: ClientSession,
     message: UpstreamMessage<'upstream-request-access'>,
     roomType: RoomType,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const user = session.user!;
     if (session.room)
       throw new HostError('out_of_order', 'this socket is already in a room; leave it first');
-    if (this.deps.store.privilegeOf(message.hub_id, user.id) === undefined) {
+    const privilege = this.deps.store.privilegeOf(message.hub_id, user.id);
+    if (privilege === undefined) {
       throw new HostError('forbidden', `not a member of hub ${message.hub_id}`);
     }
     if (this.deps.store.roomIdFor(message.hub_id, roomType) !== message.room_id) {
@@ -89,15 +99,45 @@ export class Membership {
       );
     }
     const room = await this.deps.rooms.open(message.room_id, message.hub_id);
+    const moderation = this.deps.moderationOf(room);
+    try {
+      moderation.assertNotBanned(user.id, session.deviceId);
+      if (!moderation.entersDirectly(user.id, privilege)) {
+        const shown = [...room.peers.values()].map((peer) => peer.displayName);
+        const invited = privilege >= PRIVILEGE.member;
+        const knock = moderation.lobby.knock(
+          session,
+          roomType,
+          distinctName(user.fullname, shown),
+          invited,
+        );
+        session.send(roomType, 'downstream-lobby-waiting', {
+          cid: message.cid,
+          room_id: room.id,
+          knock_id: knock.knock_id,
+        });
+        return false;
+      }
+    } catch (error) {
+      this.closeIfEmpty(room);
+      throw error;
+    }
+    moderation.lobby.cancel(session);
+    moderation.admit(user.id);
     // Counted in the meeting before a takeover releases the old peer, so presence does not flicker.
     this.deps.presence.enteredMeeting(user.id);
     let peer: Peer;
     try {
-      peer = this.takeOver(session, room) ?? (await room.addPeer(newId(), user.id, user.fullname));
+      peer =
+        this.takeOver(session, room) ??
+        (await room.addPeer(newId(), user.id, user.fullname, privilege));
     } catch (error) {
       this.deps.presence.leftMeeting(user.id);
       throw error;
     }
+    // The hub's word on the privilege is the stored one (it may have changed since the peer was made).
+    peer.privilege = privilege;
+    moderation.applyUnmutePolicy(peer);
     session.room = room;
     session.roomType = roomType;
     session.peer = peer;
@@ -121,11 +161,14 @@ export class Membership {
       cid: message.cid,
       room_id: room.id,
       peer_id: peer.id,
+      display_name: peer.displayName,
+      privilege: peer.privilege,
       peers: room.peerInfos(peer),
       routerRtpCapabilities: room.router.rtpCapabilities,
       sendTransport: transportOptions(send),
       recvTransport: transportOptions(recv),
     });
+    return true;
   }
 
   /** The person's own earlier peer in `room` (held after a drop, or another socket's), replaced by a fresh one with its id. */
@@ -154,12 +197,49 @@ export class Membership {
     session.joinTimer = undefined;
   }
 
-  /** upstream-leave, or a socket closed on purpose: the peer goes now. */
+  /** upstream-leave, or a socket closed on purpose: the peer goes now (or the knock, from a lobby). */
   leave(session: ClientSession): void {
+    this.stopKnocking(session);
     const { room, peer } = session;
     if (!room || !peer) return;
     this.forget(session);
     room.removePeer(peer);
+  }
+
+  /**
+   * Takes `peer` out of `room` on an admin's word (removed, revoked): its
+   * socket is told why, a place held for it is given up, and it leaves.
+   */
+  remove(room: Room, peer: Peer, reason: RoomClosedReason, message: string): void {
+    const session = this.deps.sessions.inRoom(room).find((candidate) => candidate.peer === peer);
+    if (session) this.sendAway(session, reason, message);
+    else this.release(peer.id);
+    room.removePeer(peer);
+  }
+
+  /** Takes every peer and knock of a user whose membership an admin revoked out of their rooms. */
+  expel(userId: string, message: string): void {
+    for (const session of this.deps.sessions.all()) {
+      if (session.user?.id !== userId) continue;
+      this.stopKnocking(session);
+      if (session.room && session.peer) this.remove(session.room, session.peer, 'revoked', message);
+    }
+    for (const entry of [...this.held.values()])
+      if (entry.peer.userId === userId) this.remove(entry.room, entry.peer, 'revoked', message);
+  }
+
+  /** A socket waiting in a lobby stops waiting; a room opened only for its knock closes again. */
+  private stopKnocking(session: ClientSession): void {
+    const room = session.knock?.room;
+    if (!room) return;
+    this.deps.moderationOf(room).lobby.cancel(session);
+    this.closeIfEmpty(room);
+  }
+
+  /** A room that has nobody in it and nobody waiting is closed, as when its last peer leaves. */
+  closeIfEmpty(room: Room): void {
+    if (room.peers.size === 0 && this.deps.moderationOf(room).lobby.size === 0)
+      room.close(undefined);
   }
 
   /**
@@ -168,6 +248,7 @@ export class Membership {
    * A client that never entered has nothing worth keeping.
    */
   hold(session: ClientSession): void {
+    this.stopKnocking(session);
     const { room, peer } = session;
     if (!room || !peer) return;
     if (session.joinTimer || room.isClosed) return this.leave(session);

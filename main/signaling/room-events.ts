@@ -12,6 +12,9 @@ export const CLOSED_MESSAGES = {
   replaced: 'you joined this meeting again from another tab or device',
   media_restarted: 'the media server restarted; join again',
   join_timeout: 'the client did not enter the room in time',
+  removed: 'an admin removed you from the meeting',
+  ended: 'an admin ended the meeting for everyone',
+  revoked: 'an admin revoked your membership of this meeting',
 } as const;
 
 /**
@@ -59,11 +62,11 @@ export function fanOutRoomEvents(room: Room, sessions: SessionRegistry, membersh
       producer_id: producerId,
     });
   });
-  room.on('closed', (reason) => {
+  room.on('closed', (reason, message) => {
     // A room closes without a reason only when its last peer left: nobody to tell.
     if (!reason) return;
     for (const session of sessions.inRoom(room))
-      membership.sendAway(session, reason, CLOSED_MESSAGES[reason]);
+      membership.sendAway(session, reason, message ?? CLOSED_MESSAGES[reason]);
   });
   room.on('active-speaker', (peer) => {
     const payload = { room_id: room.id, peer_id: peer?.id ?? null };

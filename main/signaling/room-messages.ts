@@ -6,18 +6,23 @@ import type { Peer, ProducerAppData } from '../sfu/peer';
 import type { Room } from '../sfu/room';
 import { publishOffer } from '../sfu/sdp-publisher';
 import { receiveOffer } from '../sfu/sdp-receiver';
+import type { ModerationName } from '../../shared/protocol/moderation';
 import type { RoomToolName } from '../../shared/protocol/room-tools';
+import type { HubStore } from '../storage/hub-store';
 import type { Membership } from './membership';
+import type { RoomModeration } from './room-moderation';
 import type { RoomTools } from './room-tools';
 import type { ClientSession } from './session';
 
 /** A socket that has access to a room: every room message but request-access needs one. */
 export type SessionInRoom = ClientSession & { room: Room; peer: Peer };
 
-/** What a handler may use besides the session: the door's membership and each room's tools. */
+/** What a handler may use besides the session: the door's membership, each room's tools and moderation, storage. */
 export interface HandlerContext {
   membership: Membership;
   toolsOf(room: Room): RoomTools;
+  moderationOf(room: Room): RoomModeration;
+  store: HubStore;
 }
 
 export type MessageHandler<N extends UpstreamName> = (
@@ -33,7 +38,9 @@ export type MessageHandler<N extends UpstreamName> = (
  * so a failure anywhere becomes the single downstream-error instead.
  */
 export const mediaMessageHandlers: {
-  [N in Exclude<UpstreamName, 'upstream-request-access' | RoomToolName>]: MessageHandler<N>;
+  [
+    N in Exclude<UpstreamName, 'upstream-request-access' | RoomToolName | ModerationName>
+  ]: MessageHandler<N>;
 } = {
   'upstream-transport-connect': async (session, message, roomType) => {
     await clientMediaCall(

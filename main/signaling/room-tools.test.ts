@@ -8,6 +8,7 @@ import {
   startTestHost,
   type TestGuest,
   type TestHost,
+  requestAccess,
 } from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { TOOL_RATES } from './room-tools';
@@ -42,7 +43,7 @@ async function member(name: string, rejoining?: TestGuest): Promise<Member> {
     'downstream-reaction',
   ] as const)
     guest.socket.on(push, (payload) => seen.set(push, [...(seen.get(push) ?? []), payload]));
-  const granted = await guest.socket.request('upstream-request-access', { deviceId: 'd' });
+  const granted = await requestAccess(guest.socket, 'd');
   await guest.socket.request('upstream-peer-enter', {
     rtpCapabilities: granted.routerRtpCapabilities as never,
   });
@@ -131,7 +132,7 @@ test('chat and reactions are rate-limited per person; a person who has not enter
 
   // Access granted but not entered: not listed, so not heard either.
   const fay = await joinAsGuest(host, 'Fay');
-  await fay.socket.request('upstream-request-access', { deviceId: 'd' });
+  await requestAccess(fay.socket, 'd');
   expect((await rejection(fay.socket.request('upstream-chat', { text: 'hi' })))?.reason).toBe(
     'out_of_order',
   );

@@ -16,6 +16,7 @@ import type { RoomRegistry } from '../sfu/rooms';
 import { nameParts, type HubStore, type User } from '../storage/hub-store';
 import type { Presence } from '../presence/presence';
 import type { SessionRegistry } from './session';
+import { hubHandlers } from './hub-services';
 import { SignUpLimiter, type SignUpLimits } from './sign-up-limiter';
 
 /** The WebSocket path, returned by room.get as endpointRoute. */
@@ -29,6 +30,10 @@ export interface ServiceDeps {
   log: Logger;
   /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS unless the host is configured otherwise. */
   guestSignUps?: SignUpLimits;
+  /** An admin revoked a member: take them out of every meeting (the client door). */
+  onRevoked?(hubId: string, userId: string, message: string): void;
+  /** An admin made a new invite secret (the desktop app shows the new link). */
+  onInviteRotated?(hubId: string): void;
 }
 
 /** What the HTTP request adds to a call: its credential and the address the client used to reach us. */
@@ -40,7 +45,7 @@ export interface CallContext {
   ip: string;
 }
 
-type Handler<S extends ServiceName> = (
+export type Handler<S extends ServiceName> = (
   request: ServiceRequest<S>,
   user: User,
   context: CallContext,
@@ -68,8 +73,8 @@ export function errorEnvelope(
   return envelope(service, { ok: false, reason, message });
 }
 
-/** The calls anyone who can reach the host may make: they come with an invite, not a credential. */
-type OpenService = 'yp.create_guest' | 'hub.check_invite';
+/** The calls anyone who can reach the host may make: they come with an invite (or nothing), not a credential. */
+type OpenService = 'yp.create_guest' | 'hub.check_invite' | 'hub.about';
 
 /**
  * The seed's service calls. Each body is validated with its schema from
@@ -81,14 +86,23 @@ export class ServiceApi {
   /** Invite checks are capped like sign-ups, in buckets of their own. */
   private readonly inviteChecks: SignUpLimiter;
 
+  private readonly handlers: { [S in Exclude<ServiceName, OpenService>]: Handler<S> };
+
   constructor(private readonly deps: ServiceDeps) {
     this.signUps = new SignUpLimiter(deps.guestSignUps);
     this.inviteChecks = new SignUpLimiter(deps.guestSignUps);
+    this.handlers = {
+      ...this.memberHandlers,
+      ...hubHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
+    };
   }
 
-  private readonly handlers: { [S in Exclude<ServiceName, OpenService>]: Handler<S> } = {
+  private readonly memberHandlers: {
+    [S in Exclude<ServiceName, OpenService | keyof ReturnType<typeof hubHandlers>>]: Handler<S>;
+  } = {
     'room.get': async (request, user, context) => {
-      const privilege = this.requireMember(request.hub_id, user);
+      // Visitors too: they need the room to knock at its lobby.
+      const privilege = this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
       this.requireSocket(request.socket_id);
       const roomId = this.deps.store.roomIdFor(request.hub_id, request.room_type);
       const room = await this.deps.rooms.open(roomId, request.hub_id);
@@ -131,7 +145,7 @@ export class ServiceApi {
       };
     },
     'yp.bind_socket': (request, user) => {
-      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
+      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
       const session = this.requireSocket(request.socket_id);
       if (session.user && session.user.id !== user.id) {
         throw new HostError('forbidden', 'this socket is bound to another user');
@@ -141,6 +155,7 @@ export class ServiceApi {
         session.deviceId = request.device_id;
         session.hubIds = new Set(this.deps.store.hubsOf(user.id));
         this.deps.presence.socketBound(user.id);
+        this.keepAccount(user);
       }
       return {
         user_id: user.id,
@@ -161,7 +176,7 @@ export class ServiceApi {
       );
     },
     'desk.set_online_status': (request, user) => {
-      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user);
+      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
       const session = this.requireSocket(request.socket_id);
       if (session.user?.id !== user.id)
         throw new HostError('forbidden', 'bind this socket (yp.bind_socket) first');
@@ -214,6 +229,10 @@ export class ServiceApi {
       }
       return this.checkInvite(parsed.data as ServiceRequest<'hub.check_invite'>);
     }
+    if (name === 'hub.about') {
+      const hub = this.deps.store.defaultHub();
+      return { hub_id: hub.id, name: hub.name } satisfies ServiceResponseData['hub.about'];
+    }
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
     if (!user)
       throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
@@ -226,7 +245,11 @@ export class ServiceApi {
   ): ServiceResponseData['yp.create_guest'] {
     const hub = this.deps.store.getHub(request.hub_id);
     if (!hub) throw new HostError('not_found', `no hub ${request.hub_id}`);
-    const privilege = this.deps.store.privilegeForInvite(hub, request.invite);
+    // Without an invite: a visitor, who may knock at the lobby and nothing more.
+    const privilege =
+      request.invite === undefined
+        ? PRIVILEGE.visitor
+        : this.deps.store.privilegeForInvite(hub, request.invite);
     if (privilege === undefined)
       throw new HostError('forbidden', 'this invite is not valid for the hub');
     const { user, token } = this.deps.store.createGuest(
@@ -254,10 +277,28 @@ export class ServiceApi {
     return { hub_id: hub.id, privilege, share_invite: hub.inviteSecret };
   }
 
-  private requireMember(hubId: string, user: User): number {
+  /** The user's privilege in the hub, which must be at least `least` (a member's by default). */
+  private requireMember(hubId: string, user: User, least: number = PRIVILEGE.member): number {
     const privilege = this.deps.store.privilegeOf(hubId, user.id);
-    if (privilege === undefined) throw new HostError('forbidden', `not a member of hub ${hubId}`);
+    if (privilege === undefined || privilege < least)
+      throw new HostError(
+        'forbidden',
+        privilege === undefined
+          ? `not a member of hub ${hubId}`
+          : least >= PRIVILEGE.admin
+            ? "only the hub's owner and admins can do this"
+            : 'visitors can only ask to join; come with an invite link to do this',
+      );
     return privilege;
+  }
+
+  /** The user came back: their account is kept for another while. Best effort: a full disk must not stop a join. */
+  private keepAccount(user: User): void {
+    try {
+      this.deps.store.touch(user.id);
+    } catch (error) {
+      if (!(error instanceof HostError && error.reason === 'unavailable')) throw error;
+    }
   }
 
   private requireSocket(socketId: string) {

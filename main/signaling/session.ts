@@ -28,6 +28,10 @@ export class ClientSession {
   room: Room | undefined;
   roomType: RoomType | undefined;
   peer: Peer | undefined;
+  /** Waiting in a room's lobby: the room and the knock's id (lobby.ts). */
+  knock: { room: Room; id: string } | undefined;
+  /** Where the connection comes from, as people read it ("Chrome on Android"): see device-label.ts. */
+  device = 'an unknown device';
   /** Until the client enters (upstream-peer-enter) after access: on expiry it is sent away (join_timeout). */
   joinTimer: NodeJS.Timeout | undefined;
   readonly guard: SocketGuard;

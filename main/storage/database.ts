@@ -44,6 +44,10 @@ const MIGRATIONS: string[] = [
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );`,
+  // When each account last joined: accounts away too long are forgotten (HubStore.forgetAbsent).
+  `ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE users SET last_seen_at = created_at;
+   CREATE INDEX users_last_seen ON users (last_seen_at);`,
 ];
 
 /**

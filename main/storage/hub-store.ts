@@ -1,13 +1,16 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
-import {
-  ONLINE,
-  PRIVILEGE,
-  type HubMember,
-  type OnlineStatus,
-} from '../../shared/protocol/services';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { PRIVILEGE } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
-import { asStorageError, inTransaction } from './storage-error';
+import { AccountStore, newId } from './accounts';
+import { inTransaction } from './storage-error';
+
+export {
+  FORGET_ABSENT_AFTER_MS,
+  nameParts,
+  newId,
+  type HubStoreOptions,
+  type User,
+} from './accounts';
 
 export interface Hub {
   id: string;
@@ -16,37 +19,15 @@ export interface Hub {
   ownerKey: string;
 }
 
-export interface User {
-  id: string;
-  fullname: string;
-  deviceId: string;
-}
-
-/** Ids in the seed's style: 16 hex digits. */
-export function newId(): string {
-  return randomBytes(8).toString('hex');
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-interface MemberRow {
-  id: string;
-  fullname: string;
-  privilege: number;
-  online_status: number;
-}
-
 /**
- * Hubs, the people in them and their credentials, in SQLite. Credentials are
- * random tokens of which only a hash is stored.
+ * Hubs (their invite secret and owner key), the host's settings, and through
+ * AccountStore the people in the hubs and their credentials, in SQLite.
  *
  * Storage can fail for reasons outside the host (a full disk, another process
  * holding the database): every method then throws HostError('unavailable')
@@ -54,14 +35,7 @@ interface MemberRow {
  * more than one row is one transaction, so a failed write leaves nothing
  * behind. Reads keep working through a write outage (WAL). See docs/storage.md.
  */
-export class HubStore {
-  constructor(private readonly db: DatabaseSync) {}
-
-  /** False once the host has closed the database: nothing more will be stored. */
-  get isOpen(): boolean {
-    return this.db.isOpen;
-  }
-
+export class HubStore extends AccountStore {
   /** The host's own hub, created on first run: everyone invited joins it. */
   defaultHub(): Hub {
     const existing = this.getSetting('default_hub_id');
@@ -83,11 +57,24 @@ export class HubStore {
     return this.write(() => this.insertHub(name));
   }
 
+  /** A new invite secret for the hub: links with the old one stop working at once. */
+  rotateInvite(hubId: string): Hub {
+    const secret = newInviteSecret();
+    const changed = this.write(
+      () =>
+        this.db.prepare('UPDATE hubs SET invite_secret = ? WHERE id = ?').run(secret, hubId)
+          .changes,
+    );
+    const hub = changed ? this.getHub(hubId) : undefined;
+    if (!hub) throw new HostError('not_found', `no hub ${hubId}`);
+    return hub;
+  }
+
   private insertHub(name: string): Hub {
     const hub: Hub = {
       id: newId(),
       name,
-      inviteSecret: randomBytes(12).toString('base64url'),
+      inviteSecret: newInviteSecret(),
       ownerKey: randomBytes(18).toString('base64url'),
     };
     this.db
@@ -126,145 +113,6 @@ export class HubStore {
     return undefined;
   }
 
-  /** Creates a user with a display name, makes them a member and returns their credential. */
-  createGuest(
-    hubId: string,
-    fullname: string,
-    deviceId: string,
-    privilege: number,
-  ): { user: User; token: string } {
-    const user: User = { id: newId(), fullname, deviceId };
-    const token = randomBytes(24).toString('base64url');
-    const now = Date.now();
-    this.write(() =>
-      inTransaction(this.db, () => {
-        this.db
-          .prepare(
-            'INSERT INTO users (id, fullname, device_id, auth_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(user.id, fullname, deviceId, hashToken(token), now);
-        this.db
-          .prepare(
-            'INSERT INTO hub_members (hub_id, user_id, privilege, joined_at) VALUES (?, ?, ?, ?)',
-          )
-          .run(hubId, user.id, privilege, now);
-      }),
-    );
-    return { user, token };
-  }
-
-  authenticate(token: string): User | undefined {
-    const row = this.read(
-      () =>
-        this.db
-          .prepare('SELECT id, fullname, device_id FROM users WHERE auth_hash = ?')
-          .get(hashToken(token)) as { id: string; fullname: string; device_id: string } | undefined,
-    );
-    return row && { id: row.id, fullname: row.fullname, deviceId: row.device_id };
-  }
-
-  /** The user's privilege in the hub, or undefined when they are not a member. */
-  privilegeOf(hubId: string, userId: string): number | undefined {
-    const row = this.read(
-      () =>
-        this.db
-          .prepare('SELECT privilege FROM hub_members WHERE hub_id = ? AND user_id = ?')
-          .get(hubId, userId) as { privilege: number } | undefined,
-    );
-    return row?.privilege;
-  }
-
-  hubsOf(userId: string): string[] {
-    const rows = this.read(
-      () =>
-        this.db.prepare('SELECT hub_id FROM hub_members WHERE user_id = ?').all(userId) as {
-          hub_id: string;
-        }[],
-    );
-    return rows.map((row) => row.hub_id);
-  }
-
-  /**
-   * The hub's members with their stored online status. Presence is the
-   * source of truth for who is online (a write may be waiting for storage):
-   * the client door overlays Presence.statusOf on this list.
-   */
-  membersOf(hubId: string): HubMember[] {
-    const rows = this.read(
-      () =>
-        this.db
-          .prepare(
-            `SELECT u.id, u.fullname, m.privilege, u.online_status
-               FROM hub_members m JOIN users u ON u.id = m.user_id
-              WHERE m.hub_id = ? ORDER BY u.fullname COLLATE NOCASE, u.id`,
-          )
-          .all(hubId) as unknown as MemberRow[],
-    );
-    return rows.map(toHubMember);
-  }
-
-  setOnlineStatus(userId: string, status: OnlineStatus): void {
-    this.setOnlineStatuses([[userId, status]]);
-  }
-
-  /** Stores several users' statuses at once: one transaction, so one wait for the lock at most. */
-  setOnlineStatuses(statuses: Iterable<readonly [userId: string, status: OnlineStatus]>): void {
-    this.write(() =>
-      inTransaction(this.db, () => {
-        const update = this.db.prepare('UPDATE users SET online_status = ? WHERE id = ?');
-        for (const [userId, status] of statuses) update.run(Number(status), userId);
-      }),
-    );
-  }
-
-  /**
-   * After a restart nobody is connected: everyone starts offline. Best
-   * effort: when storage cannot be written (a full disk at startup), the host
-   * still starts, the stale statuses are never shown (the member list comes
-   * from Presence) and Presence stores offline for everyone once it can
-   * (takeStaleOnlineStatuses). Returns whether the reset was stored.
-   */
-  resetOnlineStatuses(): boolean {
-    try {
-      this.write(() => this.resetStatuses());
-      this.staleOnlineStatuses = false;
-      return true;
-    } catch (error) {
-      if (!(error instanceof HostError) || error.reason !== 'unavailable') throw error;
-      this.staleOnlineStatuses = true;
-      return false;
-    }
-  }
-
-  private staleOnlineStatuses = false;
-
-  /** True once when resetOnlineStatuses could not be stored: the caller now owns retrying it. */
-  takeStaleOnlineStatuses(): boolean {
-    const stale = this.staleOnlineStatuses;
-    this.staleOnlineStatuses = false;
-    return stale;
-  }
-
-  /**
-   * Offline for everyone, then `statuses` for those connected: what Presence
-   * stores when the startup reset could not be.
-   */
-  resetOnlineStatusesTo(statuses: Iterable<readonly [userId: string, status: OnlineStatus]>): void {
-    this.write(() =>
-      inTransaction(this.db, () => {
-        this.resetStatuses();
-        const update = this.db.prepare('UPDATE users SET online_status = ? WHERE id = ?');
-        for (const [userId, status] of statuses) update.run(Number(status), userId);
-      }),
-    );
-  }
-
-  private resetStatuses(): void {
-    this.db
-      .prepare('UPDATE users SET online_status = ? WHERE online_status <> ?')
-      .run(Number(ONLINE.offline), Number(ONLINE.offline));
-  }
-
   /**
    * The hub's room of a type: a stable id, so invite links and clients survive
    * a restart. Only the first call for a room writes; later calls only read,
@@ -299,42 +147,8 @@ export class HubStore {
       )
       .run(key, value);
   }
-
-  private read<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw asStorageError(error, 'read');
-    }
-  }
-
-  private write<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw asStorageError(error, 'write');
-    }
-  }
 }
 
-/** A display name as the seed's first and last name (guests give one name; the last may be null). */
-export function nameParts(fullname: string): { firstname: string; lastname: string | null } {
-  const [firstname = fullname, ...rest] = fullname.split(' ');
-  return { firstname, lastname: rest.length ? rest.join(' ') : null };
-}
-
-function toHubMember(row: MemberRow): HubMember {
-  return {
-    page: 1,
-    id: row.id,
-    privilege: row.privilege,
-    email: null,
-    ...nameParts(row.fullname),
-    fullname: row.fullname,
-    surname: row.fullname,
-    online: String(row.online_status) as OnlineStatus,
-    is_drumate: 1,
-    status: 'active',
-    contact_id: null,
-  };
+function newInviteSecret(): string {
+  return randomBytes(12).toString('base64url');
 }

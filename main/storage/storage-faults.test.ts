@@ -9,7 +9,13 @@ import { bindSocketToRoom } from '../../shared/client/hub-session';
 import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { OnlineStatus, ServiceEnvelope } from '../../shared/protocol/services';
-import { joinAsGuest, startTestHost, type TestGuest, type TestHost } from '../../testing/host';
+import {
+  joinAsGuest,
+  startTestHost,
+  type TestGuest,
+  type TestHost,
+  requestAccess,
+} from '../../testing/host';
 import { waitFor } from '../../testing/wait';
 import { GUEST_SIGN_UP_LIMITS } from '../signaling/sign-up-limiter';
 
@@ -74,7 +80,7 @@ async function rejoin(host: TestHost, guest: TestGuest): Promise<TestGuest> {
     deviceId: 'device-again',
   });
   socket.identity = { user_id: guest.userId, hub_id: host.hub.id, room_id: room.room_id };
-  const granted = await socket.request('upstream-request-access', { deviceId: 'device-again' });
+  const granted = await requestAccess(socket, 'device-again');
   expect(granted.peer_id).toBeTruthy();
   return { ...guest, socket, room };
 }

@@ -98,6 +98,9 @@ export const REST_ROOM_CLOSED_REASONS = [
   'replaced',
   'media_restarted',
   'join_timeout',
+  'ended',
+  'removed',
+  'revoked',
   'empty',
   'host_stopped',
 ] as const;
