@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { joinAsGuest, requestAccess } from '../../testing/host';
 import { processTree } from '../../testing/processes';
+import { enter } from '../../testing/room-member';
 import { waitFor } from '../../testing/wait';
 import type { HostConfig } from '../host/config';
 import { createLogger } from '../host/logger';
 import { HostingController } from './hosting';
 import { parseDeepLink } from './deep-link';
+import { knockNotice } from './knock-notice';
+import type { Knock } from '../../shared/protocol/moderation';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rt-hosting-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -105,5 +108,53 @@ test('a host that can no longer start media workers is restarted quietly: client
   } finally {
     await hosting.stop();
     rmSync(binDir, { recursive: true, force: true });
+  }
+});
+
+test('the app hears of knocks at its meeting, and shows the new link after an admin rotates the invite', async () => {
+  const knocks: Knock[] = [];
+  const hosting = new HostingController(
+    () => ({ ...config(), insecureHttp: true }),
+    createLogger('silent'),
+    (knock) => knocks.push(knock),
+  );
+  try {
+    const info = await hosting.start();
+    const origin = new URL(info.inviteUrl).origin;
+    const link = new URL(info.ownerUrl.replace('#/join?', '?')).searchParams;
+    const owner = await joinAsGuest(
+      {
+        origin,
+        wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`,
+        hub: { id: link.get('hub')!, inviteSecret: link.get('invite')! },
+      },
+      'Olive',
+    );
+    await enter(owner);
+    await owner.socket.request('upstream-room-settings', { locked: true });
+    const { share_invite } = await owner.services.call('hub.rotate_invite', {
+      hub_id: link.get('hub')!,
+    });
+    await waitFor(
+      () => hosting.info()?.inviteUrl,
+      (url) => url?.includes(`invite=${encodeURIComponent(share_invite)}`) ?? false,
+      { what: 'the panel showing the new invite' },
+    );
+    expect(hosting.info()!.qrDataUrl).not.toBe(info.qrDataUrl);
+
+    const ben = await joinAsGuest(
+      {
+        origin,
+        wsUrl: `${origin.replace(/^http/, 'ws')}/-/ws`,
+        hub: { id: link.get('hub')!, inviteSecret: share_invite },
+      },
+      'Ben',
+    );
+    const waiting = await ben.socket.request('upstream-request-access', { deviceId: 'd' });
+    expect('knock_id' in waiting).toBe(true);
+    expect(knocks).toMatchObject([{ display_name: 'Ben', invited: true }]);
+    expect(knockNotice(knocks[0]!).title).toBe('Ben wants to join');
+  } finally {
+    await hosting.stop();
   }
 });

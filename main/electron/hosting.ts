@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { HostingInfo } from '../../shared/desktop/bridge';
+import type { Knock } from '../../shared/protocol/moderation';
 import type { HostConfig } from '../host/config';
 import type { Logger } from '../host/logger';
 import { startHost, type RunningHost } from '../host/host';
@@ -23,6 +24,8 @@ export class HostingController {
   constructor(
     private readonly config: () => HostConfig,
     private readonly log: Logger,
+    /** Someone asks to join the hosted meeting while it is locked: the app shows a notification. */
+    private readonly onKnock: (knock: Knock) => void = () => undefined,
   ) {}
 
   /** Starts hosting, or returns the running host's details. */
@@ -31,19 +34,29 @@ export class HostingController {
     this.starting ??= (async () => {
       const host = await startHost(this.config(), this.log, {
         onFatal: () => void this.restart(host),
+        onKnock: (knock) => this.onKnock(knock),
+        // The panel shows the new link: the old one no longer lets anyone in.
+        onInviteRotated: () => {
+          if (this.running?.host === host) void this.describe(host).catch(() => undefined);
+        },
       });
-      const info: HostingInfo = {
-        inviteUrl: host.inviteUrl,
-        deepLink: toDeepLink(host.inviteUrl),
-        ownerUrl: host.ownerUrl,
-        fingerprint: host.fingerprint ?? '',
-        qrDataUrl: await QRCode.toDataURL(host.inviteUrl, { margin: 1, width: 256 }),
-        mediaSockets: host.mediaSockets,
-      };
-      this.running = { host, info };
-      return info;
+      return this.describe(host);
     })().finally(() => (this.starting = undefined));
     return this.starting;
+  }
+
+  /** What the hosting panel shows of `host`, kept as the running host's details. */
+  private async describe(host: RunningHost): Promise<HostingInfo> {
+    const info: HostingInfo = {
+      inviteUrl: host.inviteUrl,
+      deepLink: toDeepLink(host.inviteUrl),
+      ownerUrl: host.ownerUrl,
+      fingerprint: host.fingerprint ?? '',
+      qrDataUrl: await QRCode.toDataURL(host.inviteUrl, { margin: 1, width: 256 }),
+      mediaSockets: host.mediaSockets,
+    };
+    this.running = { host, info };
+    return info;
   }
 
   /** A host that can no longer carry media: stop it without ending the meeting, and start it again. */

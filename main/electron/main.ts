@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
+  Notification,
   desktopCapturer,
   dialog,
   ipcMain,
@@ -28,6 +29,7 @@ import { DESKTOP_APP_ORIGIN } from '../host/host';
 import { createLogger } from '../host/logger';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL } from './deep-link';
 import { HostingController } from './hosting';
+import { knockNotice } from './knock-notice';
 import { registerIpcHandlers } from './ipc';
 import { TrustedOrigins } from './trust';
 import { resolveWorkerBinary } from './worker-binary';
@@ -77,6 +79,16 @@ const hosting = new HostingController(
     peersPerRouter: DEFAULT_PEERS_PER_ROUTER,
   }),
   log,
+  (knock) => {
+    if (!Notification.isSupported()) return;
+    const notice = new Notification(knockNotice(knock));
+    // The room's lobby card answers it: bring the window forward.
+    notice.on('click', () => {
+      if (window?.isMinimized()) window.restore();
+      window?.focus();
+    });
+    notice.show();
+  },
 );
 let window: BrowserWindow | undefined;
 
