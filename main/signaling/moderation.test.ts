@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { MessageRejectedError } from '../../shared/client/message-socket';
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
@@ -268,4 +270,33 @@ test('revoking a member ends their meeting and their credential; the owner canno
       )
     ).reason,
   ).toBe('invalid_request');
+});
+
+test('while another program holds the database, a promotion or a new invite fails as unavailable and changes nothing', async () => {
+  const other = new DatabaseSync(join(host.config.dataDir, 'roundtable.db'));
+  other.exec('BEGIN EXCLUSIVE');
+  try {
+    const secret = host.hub.inviteSecret;
+    expect(
+      (
+        await refusal(
+          owner.socket.request('upstream-set-role', { peer_id: ben.peerId, role: 'admin' }),
+        )
+      ).reason,
+    ).toBe('unavailable');
+    expect(
+      (await refusal(owner.services.call('hub.rotate_invite', { hub_id: host.hub.id }))).reason,
+    ).toBe('unavailable');
+    expect(peerOf(ben).privilege).toBe(PRIVILEGE.member);
+    expect(ben.seen('downstream-role-changed')).toEqual([]);
+    other.exec('ROLLBACK');
+    expect(host.hub.inviteSecret).toBe(secret);
+    // Moderation that needs no storage goes on meanwhile.
+    other.exec('BEGIN EXCLUSIVE');
+    await owner.socket.request('upstream-room-settings', { locked: true });
+    await cy.next('downstream-room-settings', (settings) => settings.locked);
+  } finally {
+    if (other.isTransaction) other.exec('ROLLBACK');
+    other.close();
+  }
 });
