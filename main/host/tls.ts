@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface HostCertificate {
   cert: string;
@@ -23,6 +22,8 @@ export async function loadOrCreateCertificate(
   const certPath = join(dataDir, 'host-cert.pem');
   const keyPath = join(dataDir, 'host-key.pem');
   if (!existsSync(certPath) || !existsSync(keyPath)) {
+    // Loaded only to make a certificate (first run): its X.509 library is ~150 modules, ~7 MB kept in memory.
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: 'Roundtable host' }], {
       keyType: 'ec',
       curve: 'P-256',
