@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseHostConfig } from './config';
 import { startHost } from './host';
+import { HostError } from './host-error';
 
 // `npm run host`: the meeting host without a window.
 
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('roundtable host failed to start:', error);
+  // A refusal the host explains (another host holds the data directory) needs no stack trace.
+  if (error instanceof HostError) console.error(`roundtable host cannot start: ${error.message}`);
+  else console.error('roundtable host failed to start:', error);
   process.exit(1);
 });

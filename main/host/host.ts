@@ -13,6 +13,7 @@ import { ClientDoor } from '../signaling/client-door';
 import { clientDoorRoutes } from '../signaling/http-routes';
 import { ServiceApi } from '../signaling/services';
 import { SessionRegistry } from '../signaling/session';
+import { lockDataDir } from '../storage/data-dir-lock';
 import { openDatabase } from '../storage/database';
 import { securePrivateDir, tightenFiles } from '../storage/private-dir';
 import { HubStore, type Hub } from '../storage/hub-store';
@@ -90,6 +91,22 @@ export async function startHost(
   events: HostEvents = {},
 ): Promise<RunningHost> {
   await securePrivateDir(config.dataDir, log);
+  // One host per data directory; a host that fails to start lets go of it.
+  const unlock = lockDataDir(config.dataDir, log);
+  try {
+    return await startLockedHost(config, log, events, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function startLockedHost(
+  config: HostConfig,
+  log: Logger,
+  events: HostEvents,
+  unlock: () => void,
+): Promise<RunningHost> {
   const db = openDatabase(join(config.dataDir, 'roundtable.db'), log);
   // A new database file (and its -wal and -shm, which SQLite gives the database's mode) is private too.
   await tightenFiles(config.dataDir);
@@ -185,6 +202,7 @@ export async function startHost(
     pool.close();
     presence.close();
     db.close();
+    unlock();
   };
   try {
     await app.listen({ port: config.port, host: config.listenIp });

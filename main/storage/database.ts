@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../host/logger';
@@ -65,6 +65,7 @@ export function openDatabase(path: string, log?: Logger): DatabaseSync {
   try {
     return openWith(path, false);
   } catch (error) {
+    if (path !== ':memory:' && isCorrupt(error)) return startFresh(path, error, log);
     if (path === ':memory:' || !isStorageUnavailable(error)) throw error;
     let db: DatabaseSync;
     try {
@@ -80,6 +81,34 @@ export function openDatabase(path: string, log?: Logger): DatabaseSync {
   }
 }
 
+/** SQLITE_CORRUPT, SQLITE_NOTADB, or a failed integrity check: the file cannot be trusted. */
+function isCorrupt(error: unknown): boolean {
+  if (error instanceof CorruptDatabaseError) return true;
+  const { code, errcode } = error as { code?: string; errcode?: number };
+  return code === 'ERR_SQLITE_ERROR' && [11, 26].includes((errcode ?? 0) & 0xff);
+}
+
+class CorruptDatabaseError extends Error {}
+
+/**
+ * A damaged database is moved aside (with its -wal and -shm) under a
+ * timestamped name and the host starts with a fresh one: a new hub, new
+ * invite and owner links, everyone signs up again. Better than a host that
+ * cannot start; the old file stays for whoever wants to recover from it.
+ * Returns the fresh database.
+ */
+function startFresh(path: string, error: unknown, log: Logger | undefined): DatabaseSync {
+  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm'])
+    if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  const message =
+    `the database was damaged and could not be read; it was moved to ${aside} and the host starts ` +
+    'with a new one: new invite and owner links, and everyone joins again as new';
+  if (log) log.error({ err: error, movedTo: aside }, message);
+  else process.emitWarning(message, 'RoundtableStorage');
+  return openWith(path, false);
+}
+
 function openWith(path: string, exclusive: boolean): DatabaseSync {
   const db = new DatabaseSync(path);
   try {
@@ -92,6 +121,11 @@ function openWith(path: string, exclusive: boolean): DatabaseSync {
       `PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; ` +
         'PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;',
     );
+    // Cheap on the host's small database, and it catches damage a plain open does not.
+    const { quick_check: check } = db.prepare('PRAGMA quick_check').get() as {
+      quick_check: string;
+    };
+    if (check !== 'ok') throw new CorruptDatabaseError(`integrity check failed: ${check}`);
     const { user_version: version } = db.prepare('PRAGMA user_version').get() as {
       user_version: number;
     };
