@@ -42,6 +42,9 @@ export interface HostConfig {
   extraOrigins?: string[];
   /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (sign-up-limiter.ts) unless given. */
   guestSignUps?: SignUpLimits;
+  /** A certificate (PEM) the people's devices already trust, with its key, instead of the host's own. */
+  certFile?: string;
+  keyFile?: string;
   /** Accounts away this long are forgotten (credential and membership); FORGET_ABSENT_AFTER_MS unless given. */
   forgetAbsentAfterMs?: number;
 }
@@ -68,6 +71,8 @@ const HELP = `Usage: npm run host -- [options]
   --forget-after-days <n>  forget accounts (guests, admins) that have not joined for n days:
                         their credential stops working and they leave the member list
                         (ROUNDTABLE_FORGET_AFTER_DAYS, default ${FORGET_ABSENT_AFTER_MS / DAY_MS})
+  --cert <file> --key <file>  serve this certificate (PEM) and key instead of the host's own
+                        self-signed one, e.g. one your devices already trust (ROUNDTABLE_CERT, ROUNDTABLE_KEY)
   --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
                         The REST API token comes from ROUNDTABLE_API_TOKEN, else the data directory.
                         ROUNDTABLE_SIGNUPS_PER_MINUTE raises the guest sign-ups one address may
@@ -120,6 +125,8 @@ export function parseHostConfig(
       'rtc-port': { type: 'string' },
       'insecure-http': { type: 'boolean' },
       'forget-after-days': { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -160,6 +167,8 @@ export function parseHostConfig(
       'ROUNDTABLE_PEERS_PER_ROUTER',
       env.ROUNDTABLE_PEERS_PER_ROUTER ?? String(DEFAULT_PEERS_PER_ROUTER),
     ),
+    certFile: values.cert ?? (env.ROUNDTABLE_CERT || undefined),
+    keyFile: values.key ?? (env.ROUNDTABLE_KEY || undefined),
     forgetAbsentAfterMs:
       toCount(
         '--forget-after-days',

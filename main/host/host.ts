@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server as HttpsServer } from 'node:https';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -20,8 +21,8 @@ import { HubStore, type Hub } from '../storage/hub-store';
 import type { HostConfig } from './config';
 import type { Knock } from '../../shared/protocol/moderation';
 import { createLogger, type Logger } from './logger';
-import { lanAddresses } from './network';
-import { loadOrCreateCertificate } from './tls';
+import { lanAddresses, localName } from './network';
+import { CertificateKeeper } from './certificate-keeper';
 
 /** The web client loads only its own files and talks only to this host. */
 const WEB_CLIENT_CSP = [
@@ -46,8 +47,8 @@ export interface RunningHost {
   /** Base URLs people open, LAN addresses first. */
   urls: string[];
   port: number;
-  /** SHA-256 fingerprint of the HTTPS certificate; undefined with --insecure-http. */
-  fingerprint: string | undefined;
+  /** SHA-256 fingerprint of the HTTPS certificate (as it is now: it is renewed before it expires); undefined with --insecure-http. */
+  readonly fingerprint: string | undefined;
   /** The host's hub as it is now (its invite secret changes when an admin makes a new link). */
   readonly hub: Hub;
   /** Links that let someone join the host's hub: as a member (the current invite), or as its owner. */
@@ -125,9 +126,19 @@ async function startLockedHost(
   const forgetTimer = setInterval(forgetAbsent, FORGET_SWEEP_MS);
   forgetTimer.unref();
   const addresses = config.announcedIps.length ? config.announcedIps : lanAddresses();
-  const certificate = config.insecureHttp
+  const certificates = config.insecureHttp
     ? undefined
-    : await loadOrCreateCertificate(config.dataDir, addresses);
+    : await CertificateKeeper.load(
+        {
+          dataDir: config.dataDir,
+          addresses,
+          names: [localName()],
+          certFile: config.certFile,
+          keyFile: config.keyFile,
+        },
+        log,
+      );
+  const certificate = certificates?.current;
   if (certificate) await tightenFiles(config.dataDir);
 
   const pool = await WorkerPool.create(
@@ -196,6 +207,7 @@ async function startLockedHost(
 
   const closeAll = async ({ restarting = false } = {}) => {
     clearInterval(forgetTimer);
+    certificates?.stop();
     await door.closeAll(!restarting);
     await app.close();
     rooms.closeAll(restarting ? 'media_restarted' : 'host_ended');
@@ -211,12 +223,15 @@ async function startLockedHost(
     throw error;
   }
   const port = (app.server.address() as { port: number }).port;
+  certificates?.watch(app.server as HttpsServer);
   const scheme = certificate ? 'https' : 'http';
   const urls = addresses.map((ip) => `${scheme}://${ip}:${port}/`);
   function joinLink(secret: string): string {
+    // The fingerprint as it is now: a long-running host renews its certificate.
+    const fingerprint = certificates?.current.fingerprint;
     return (
       `${urls[0]}#/join?hub=${hubId}&invite=${encodeURIComponent(secret)}` +
-      (certificate ? `&fp=${encodeURIComponent(certificate.fingerprint)}` : '')
+      (fingerprint ? `&fp=${encodeURIComponent(fingerprint)}` : '')
     );
   }
   // Read when asked: an admin may have made a new invite since the host started.
@@ -233,7 +248,9 @@ async function startLockedHost(
   return {
     urls,
     port,
-    fingerprint: certificate?.fingerprint,
+    get fingerprint() {
+      return certificates?.current.fingerprint;
+    },
     get hub() {
       return currentHub();
     },
