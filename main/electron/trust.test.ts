@@ -2,16 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { createLogger } from '../host/logger';
 import { loadOrCreateCertificate } from '../host/tls';
 import { TrustedOrigins } from './trust';
 
 test('a pinned host certificate is trusted exactly; unpinned hosts get normal verification', async () => {
-  const host = await loadOrCreateCertificate(mkdtempSync(join(tmpdir(), 'rt-pin-a-')), [
-    '10.0.0.2',
-  ]);
-  const other = await loadOrCreateCertificate(mkdtempSync(join(tmpdir(), 'rt-pin-b-')), [
-    '10.0.0.2',
-  ]);
+  const log = createLogger('silent');
+  const certificate = (dir: string) =>
+    loadOrCreateCertificate(
+      { dataDir: mkdtempSync(join(tmpdir(), dir)), addresses: ['10.0.0.2'], names: [] },
+      log,
+    );
+  const host = await certificate('rt-pin-a-');
+  const other = await certificate('rt-pin-b-');
   const trust = new TrustedOrigins('app://roundtable');
   expect(trust.verifyCertificate('10.0.0.2', host.cert)).toBe(-3);
   trust.addHost('https://10.0.0.2:8443', host.fingerprint.toLowerCase());
