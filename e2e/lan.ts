@@ -1,8 +1,8 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHostProcess } from '../testing/host-process';
+import { startHostProcess, type HostProcess } from '../testing/host-process';
 
 /** One machine on the test LAN: a namespace linked to the host's by its own veth pair. */
 interface LanClient {
@@ -74,6 +74,8 @@ export class TestLan {
         ipv4Only(ns, dev);
         ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
         ip('-n', ns, 'link', 'set', dev, 'up');
+        // Multicast DNS (meetings announced on the LAN) goes out on this link.
+        ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', dev);
       }
       ip('-n', client.ns, 'link', 'set', 'lo', 'up');
       this.clients.push(client);
@@ -102,7 +104,7 @@ export class TestLan {
   }
 
   /** Starts `npm run host`'s program in the host namespace, on HTTPS, and resolves with its invite link. */
-  async startHost(): Promise<{ inviteUrl: string; fingerprint: string }> {
+  async startHost(extraArgs: string[] = []): Promise<HostProcess> {
     const host = await startHostProcess(
       [
         '--port',
@@ -113,11 +115,19 @@ export class TestLan {
         '1',
         '--rtc-port',
         '40000',
+        ...extraArgs,
       ],
       ['ip', 'netns', 'exec', this.hostNs],
     );
     this.hostProcess = host.child;
     return host;
+  }
+
+  /** Runs a program on client machine `i`, e.g. the meeting finder. */
+  spawnInLan(command: string[], i = 0): ChildProcess {
+    return spawn('ip', ['netns', 'exec', this.clients[i]!.ns, ...command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   /** An executable that starts Debian's Chromium inside client machine `i`'s namespace. */

@@ -14,7 +14,11 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { 'host-cli': 'main/host/cli.ts', electron: 'main/electron/main.ts' },
+    entryPoints: {
+      'host-cli': 'main/host/cli.ts',
+      electron: 'main/electron/main.ts',
+      discover: 'main/discovery/discover-cli.ts',
+    },
     outdir: 'dist/main',
     format: 'esm',
     packages: 'external',

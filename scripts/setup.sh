@@ -13,6 +13,17 @@ cd "$repo"
 # Emoji glyphs: reactions and the chat show emoji; without a font they are empty boxes.
 ensure_debian_packages ca-certificates chromium fonts-dejavu-core fonts-noto-color-emoji iproute2
 command -v npm >/dev/null || ensure_debian_packages nodejs npm
+# Janus Gateway, for `npm run bench peer` (Roundtable side by side with Janus's
+# VideoRoom): only when asked, as it is no part of running or testing Roundtable.
+# The benchmark starts its own Janus in a network namespace: a system service
+# the package just installed and started is stopped and disabled.
+if [ "${ROUNDTABLE_BENCH_PEER:-}" = 1 ]; then
+  had_janus="$(command -v janus || true)"
+  ensure_debian_packages janus libjs-janus-gateway
+  if [ -z "$had_janus" ] && [ -d /run/systemd/system ]; then
+    run_as_root systemctl disable --now janus >/dev/null 2>&1 || true
+  fi
+fi
 
 # npm packages, reinstalled only when the lockfile changed.
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"

@@ -22,7 +22,9 @@ export async function startHostProcess(
   args: string[],
   prefix: string[] = [],
 ): Promise<HostProcess> {
-  const command = [...prefix, process.execPath, resolve('dist/main/host-cli.js'), ...args];
+  // On the machine's own network the host never announces itself: multicast stays inside test namespaces.
+  const own = prefix.length ? args : [...args, '--no-discovery'];
+  const command = [...prefix, process.execPath, resolve('dist/main/host-cli.js'), ...own];
   const child = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,

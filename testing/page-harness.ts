@@ -26,6 +26,14 @@ const PUSHED: DownstreamName[] = [
   'downstream-presence',
 ];
 
+/** What publish() sends from the fake camera. */
+export interface PublishOptions {
+  width: number;
+  height: number;
+  /** Simulcast encodings (e.g. the app's three camera layers); one encoding when absent. */
+  encodings?: types.RtpEncodingParameters[];
+}
+
 export class Harness {
   services = new ServiceClient(location.origin);
   socket!: MessageSocket;
@@ -88,15 +96,22 @@ export class Harness {
     };
   }
 
-  /** upstream-offer for the fake camera and microphone. */
-  async publish() {
+  /**
+   * upstream-offer for the fake camera and microphone: 320×240 in one
+   * encoding, or the size and (simulcast) encodings `camera` asks for.
+   */
+  async publish(camera: PublishOptions = { width: 320, height: 240 }) {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: true,
-      video: { width: 320, height: 240 },
+      video: { width: camera.width, height: camera.height },
     });
     for (const track of stream.getTracks()) {
       const source = track.kind === 'audio' ? 'microphone' : 'camera';
-      const producer = await this.sendTransport.produce({ track, appData: { source } });
+      const producer = await this.sendTransport.produce({
+        track,
+        appData: { source },
+        ...(track.kind === 'video' && camera.encodings ? { encodings: camera.encodings } : {}),
+      });
       this.producers.set(source, producer);
     }
     return [...this.producers.values()].map((producer) => producer.id);
@@ -110,12 +125,21 @@ export class Harness {
     });
   }
 
-  /** downstream-offer → downstream-response → consume and resume each stream. */
-  async consume(peerId: string) {
+  /**
+   * downstream-offer → downstream-response → consume and resume each stream;
+   * with `spatialLayer`, video consumers ask for that simulcast layer first
+   * (upstream-consumer-layers), as the app's tiles do for their width.
+   */
+  async consume(peerId: string, spatialLayer?: number) {
     const response = await this.socket.request('downstream-offer', { peer_id: peerId });
     for (const info of response.consumers) {
       const consumer = await this.recvTransport.consume(consumerOptions(info, peerId));
       this.consumers.set(consumer.id, consumer);
+      if (spatialLayer !== undefined && consumer.kind === 'video')
+        await this.socket.request('upstream-consumer-layers', {
+          consumer_id: consumer.id,
+          spatialLayer,
+        });
       await this.socket.request('upstream-consumer-resume', { consumer_id: consumer.id });
     }
     return response;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, parseHostConfig } from './config';
 import { startHost } from './host';
 import { HostError } from './host-error';
+import { startupText } from './startup-text';
 
 // `npm run host`: the meeting host without a window.
 
@@ -28,25 +29,7 @@ async function main(): Promise<void> {
     // Rooms were already told the media server restarted; a supervisor (systemd, the desktop app) restarts us.
     onFatal: () => process.exit(1),
   });
-  const lines = [
-    '',
-    'Roundtable is hosting.',
-    '',
-    'People on your network open:',
-    ...host.urls.map((url) => `  ${url}`),
-    '',
-    `Invite link (share it):  ${host.inviteUrl}`,
-    `Owner link (keep it):    ${host.ownerUrl}`,
-    `REST API token (keep it): Authorization: Bearer ${host.apiToken}`,
-    host.fingerprint
-      ? `Certificate fingerprint (SHA-256), compare it when the browser warns:\n  ${host.fingerprint}`
-      : 'Plain HTTP (--insecure-http): browsers allow camera and microphone only on localhost.',
-    '',
-    `Media ports to allow through a firewall: ${host.mediaSockets.join(', ')}`,
-    `Data: ${config.dataDir}`,
-    '',
-  ];
-  console.log(lines.join('\n'));
+  console.log(await startupText(host, config.dataDir));
 
   let stopping = false;
   const stop = async (signal: string) => {

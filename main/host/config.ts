@@ -42,6 +42,10 @@ export interface HostConfig {
   extraOrigins?: string[];
   /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS (sign-up-limiter.ts) unless given. */
   guestSignUps?: SignUpLimits;
+  /** Announce the meeting on the LAN over multicast DNS (main/discovery); off unless asked (tests stay off the network). */
+  discovery?: boolean;
+  /** The meeting's name as people see it on the network and when they ask to join. */
+  meetingName?: string;
   /** A certificate (PEM) the people's devices already trust, with its key, instead of the host's own. */
   certFile?: string;
   keyFile?: string;
@@ -71,6 +75,10 @@ const HELP = `Usage: npm run host -- [options]
   --forget-after-days <n>  forget accounts (guests, admins) that have not joined for n days:
                         their credential stops working and they leave the member list
                         (ROUNDTABLE_FORGET_AFTER_DAYS, default ${FORGET_ABSENT_AFTER_MS / DAY_MS})
+  --name <name>         the meeting's name on the network and on the join page
+                        (ROUNDTABLE_NAME, default "Roundtable on <this machine>")
+  --no-discovery        do not announce the meeting on the network (multicast DNS);
+                        ROUNDTABLE_DISCOVERY=0 does the same
   --cert <file> --key <file>  serve this certificate (PEM) and key instead of the host's own
                         self-signed one, e.g. one your devices already trust (ROUNDTABLE_CERT, ROUNDTABLE_KEY)
   --insecure-http       plain HTTP for local development (ROUNDTABLE_INSECURE_HTTP=1)
@@ -87,6 +95,15 @@ function toPort(name: string, value: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number, got "${value}"`);
   return n;
+}
+
+function meetingName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const trimmed = name.trim();
+  // DNS-SD instance names are at most 63 bytes.
+  if (!trimmed || Buffer.byteLength(trimmed) > 63)
+    throw new ConfigError('--name must be 1 to 63 bytes long');
+  return trimmed;
 }
 
 function toCount(name: string, value: string, max = 64): number {
@@ -126,6 +143,8 @@ export function parseHostConfig(
       'insecure-http': { type: 'boolean' },
       'forget-after-days': { type: 'string' },
       cert: { type: 'string' },
+      name: { type: 'string' },
+      'no-discovery': { type: 'boolean' },
       key: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -167,6 +186,8 @@ export function parseHostConfig(
       'ROUNDTABLE_PEERS_PER_ROUTER',
       env.ROUNDTABLE_PEERS_PER_ROUTER ?? String(DEFAULT_PEERS_PER_ROUTER),
     ),
+    discovery: !(values['no-discovery'] ?? ['0', 'false'].includes(env.ROUNDTABLE_DISCOVERY ?? '')),
+    meetingName: meetingName(values.name ?? env.ROUNDTABLE_NAME),
     certFile: values.cert ?? (env.ROUNDTABLE_CERT || undefined),
     keyFile: values.key ?? (env.ROUNDTABLE_KEY || undefined),
     forgetAbsentAfterMs:

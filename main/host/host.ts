@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpsServer } from 'node:https';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -22,6 +23,7 @@ import type { HostConfig } from './config';
 import type { Knock } from '../../shared/protocol/moderation';
 import { createLogger, type Logger } from './logger';
 import { lanAddresses, localName } from './network';
+import { Advertiser } from '../discovery/advertiser';
 import { CertificateKeeper } from './certificate-keeper';
 
 /** The web client loads only its own files and talks only to this host. */
@@ -46,6 +48,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export interface RunningHost {
   /** Base URLs people open, LAN addresses first. */
   urls: string[];
+  /** The same by the name the host answers to over multicast DNS (https://alices-laptop.local:8443/), when it announces itself. */
+  localUrl: string | undefined;
+  /** The meeting's name on the network and on the join page. */
+  meetingName: string;
   port: number;
   /** SHA-256 fingerprint of the HTTPS certificate (as it is now: it is renewed before it expires); undefined with --insecure-http. */
   readonly fingerprint: string | undefined;
@@ -113,7 +119,16 @@ async function startLockedHost(
   await tightenFiles(config.dataDir);
   const store = new HubStore(db, { forgetAbsentAfterMs: config.forgetAbsentAfterMs });
   store.resetOnlineStatuses();
-  const hubId = store.defaultHub().id;
+  const defaultHub = store.defaultHub();
+  const hubId = defaultHub.id;
+  const meetingName = config.meetingName ?? `Roundtable on ${hostname()}`;
+  if (defaultHub.name !== meetingName) {
+    try {
+      store.renameHub(hubId, meetingName);
+    } catch (error) {
+      log.warn({ err: error }, 'could not store the meeting name now');
+    }
+  }
   const forgetAbsent = () => {
     try {
       const forgotten = store.forgetAbsent();
@@ -205,8 +220,10 @@ async function startLockedHost(
     });
   }
 
+  let advertiser: Advertiser | undefined;
   const closeAll = async ({ restarting = false } = {}) => {
     clearInterval(forgetTimer);
+    await advertiser?.stop();
     certificates?.stop();
     await door.closeAll(!restarting);
     await app.close();
@@ -224,8 +241,22 @@ async function startLockedHost(
   }
   const port = (app.server.address() as { port: number }).port;
   certificates?.watch(app.server as HttpsServer);
+  // Announced on the LAN only: a host on loopback alone has nobody to tell.
+  const lanAddress = addresses.find((ip) => !ip.startsWith('127.') && ip !== '::1');
+  if (config.discovery && lanAddress)
+    advertiser = Advertiser.start(
+      {
+        name: meetingName,
+        port,
+        hostName: localName(),
+        fingerprint: certificates?.current.fingerprint,
+        interfaceAddress: lanAddress,
+      },
+      log,
+    );
   const scheme = certificate ? 'https' : 'http';
   const urls = addresses.map((ip) => `${scheme}://${ip}:${port}/`);
+  const localUrl = advertiser ? `${scheme}://${localName()}:${port}/` : undefined;
   function joinLink(secret: string): string {
     // The fingerprint as it is now: a long-running host renews its certificate.
     const fingerprint = certificates?.current.fingerprint;
@@ -247,6 +278,8 @@ async function startLockedHost(
 
   return {
     urls,
+    localUrl,
+    meetingName,
     port,
     get fingerprint() {
       return certificates?.current.fingerprint;

@@ -57,6 +57,11 @@ export class HubStore extends AccountStore {
     return this.write(() => this.insertHub(name));
   }
 
+  /** Names the hub (the meeting's name people see when they ask to join). */
+  renameHub(hubId: string, name: string): void {
+    this.write(() => this.db.prepare('UPDATE hubs SET name = ? WHERE id = ?').run(name, hubId));
+  }
+
   /** A new invite secret for the hub: links with the old one stop working at once. */
   rotateInvite(hubId: string): Hub {
     const secret = newInviteSecret();
