@@ -25,6 +25,7 @@ export class TestLan {
   private readonly clients: LanClient[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'roundtable-lan-'));
   private hostProcess: ChildProcess | undefined;
+  private readonly extraNamespaces: string[] = [];
 
   /** Why this machine cannot make namespaces (not root, no iproute2), or undefined when it can. */
   static unavailableReason(): string | undefined {
@@ -123,6 +124,54 @@ export class TestLan {
     return host;
   }
 
+  /**
+   * Gives the host's namespace a way "out": a default route over a veth into
+   * a namespace of its own where nothing answers ("the internet"). Anything
+   * the host sends to an address outside the LAN, even a DNS query, leaves
+   * through it and is counted. Returns the counter: packets sent out so far.
+   */
+  catchOutside(): () => number {
+    const n = process.pid % 250;
+    const outside = `rt-out-${process.pid}`;
+    const [inner, outer] = [`rtoi${n}`, `rtoo${n}`];
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    ip('netns', 'add', outside);
+    this.extraNamespaces.push(outside);
+    ip('link', 'add', inner, 'type', 'veth', 'peer', 'name', outer);
+    ip('link', 'set', inner, 'netns', this.hostNs);
+    ip('link', 'set', outer, 'netns', outside);
+    ip('-n', outside, 'link', 'set', outer, 'up');
+    ip('-n', this.hostNs, 'link', 'set', inner, 'up');
+    // Through a gateway whose hardware address is fixed: no ARP of its own to count.
+    const gateway = `10.250.${n}.1`;
+    ip('-n', this.hostNs, 'addr', 'add', `10.250.${n}.2/30`, 'dev', inner);
+    ip(
+      '-n',
+      this.hostNs,
+      'neigh',
+      'add',
+      gateway,
+      'lladdr',
+      '02:00:00:00:00:01',
+      'dev',
+      inner,
+      'nud',
+      'permanent',
+    );
+    ip('-n', this.hostNs, 'route', 'add', 'default', 'via', gateway, 'dev', inner);
+    return () => {
+      const [link] = JSON.parse(
+        ip('-n', this.hostNs, '-s', '-j', 'link', 'show', 'dev', inner).toString(),
+      ) as [{ stats64: { tx: { packets: number } } }];
+      return link.stats64.tx.packets;
+    };
+  }
+
+  /** Runs `command` in the host's namespace and waits for it (e.g. to check the way out is counted). */
+  runInHost(command: string[]): void {
+    execFileSync('ip', ['netns', 'exec', this.hostNs, ...command], { stdio: 'ignore' });
+  }
+
   /** Runs a program on client machine `i`, e.g. the meeting finder. */
   spawnInLan(command: string[], i = 0): ChildProcess {
     return spawn('ip', ['netns', 'exec', this.clients[i]!.ns, ...command], {
@@ -143,7 +192,11 @@ export class TestLan {
 
   dispose(): void {
     this.hostProcess?.kill('SIGTERM');
-    for (const ns of [this.hostNs, ...this.clients.map((client) => client.ns)]) {
+    for (const ns of [
+      this.hostNs,
+      ...this.clients.map((client) => client.ns),
+      ...this.extraNamespaces,
+    ]) {
       try {
         execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
       } catch {
