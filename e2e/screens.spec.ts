@@ -10,13 +10,13 @@ test('home and pre-join remember the name and the host', async ({ browser, host 
   expect(response!.headers()['content-security-policy']).toContain("default-src 'self'");
   await expect(page.getByRole('heading', { name: 'Join a meeting' })).toBeVisible();
   await page.getByLabel('Invite link').fill('https://192.168.1.20:8443/');
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('not an invite link');
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'home.png') });
 
   const invite = host.inviteUrl.replace(/^https?:\/\/[^/]+/, host.origin);
   await page.getByLabel('Invite link').fill(invite);
-  await page.getByRole('button', { name: 'Join' }).click();
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(page.getByLabel('Your camera preview')).toBeVisible();
   await expect(page.getByRole('meter', { name: 'Microphone level' })).toBeVisible();
   await expect(page.getByLabel('Camera', { exact: true })).toContainText('fake');

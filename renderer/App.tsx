@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Home } from './screens/Home';
 import { PreJoin } from './screens/PreJoin';
+import { Lobby } from './screens/Lobby';
 import { Room } from './screens/Room';
 import { Left } from './screens/Left';
 import { isJoinHash, readJoinLink } from './features/invite/invite-link';
@@ -47,6 +48,8 @@ export function App() {
     case 'prejoin':
     case 'joining':
       return <PreJoin />;
+    case 'lobby':
+      return <Lobby />;
     case 'in-room':
       return <Room />;
     case 'left':

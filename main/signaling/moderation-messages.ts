@@ -118,7 +118,7 @@ export const moderationHandlers: { [N in ModerationName]: MessageHandler<N> } = 
     } else {
       knocker.send(knockerType, 'downstream-lobby-declined', {
         ...about,
-        message: 'nobody in the meeting let you in',
+        message: 'Someone in the meeting declined your request to join.',
       });
     }
     session.send(roomType, 'downstream-ack', { cid: message.cid });

@@ -1,6 +1,10 @@
 import { expect, test, vi } from 'vitest';
+import { MessageRejectedError } from '../../shared/client/message-socket';
+import { ServiceCallError } from '../../shared/client/service-client';
 import { createMeetingStore, type RemotePeer } from '../state/store';
 import { Connection } from './connection';
+import { describeJoinError, isFatalRejoinError } from './errors';
+import { LobbyDeclinedError } from './lobby-wait';
 import { Publisher } from './publisher';
 import type { Clock } from './reconnector';
 import { RoomToolsClient } from '../features/room-tools/room-tools-client';
@@ -95,4 +99,66 @@ test('the machine stays quiet after leaving', async () => {
   await connection.leave();
   connection.machine.socketClosed();
   expect(store.getState().session).toMatchObject({ phase: 'left', ended: null });
+});
+
+test('waiting in the lobby shows the lobby screen; a lost socket there is a new knock, not an error', () => {
+  const { store, connection } = setup();
+  store.getState().setSession({
+    phase: 'joining',
+    connection: 'connecting',
+    lobby: { state: 'waiting', message: null, name: 'Ada' },
+  });
+  connection.machine.waitingInLobby();
+  expect(store.getState().session).toMatchObject({ phase: 'lobby', connection: 'connecting' });
+  connection.machine.socketClosed();
+  const { session } = store.getState();
+  expect(session).toMatchObject({ phase: 'lobby', connection: 'reconnecting', error: null });
+  expect(session.lobby).toMatchObject({ state: 'waiting', name: 'Ada' });
+  expect(session.nextAttemptAt).toBeGreaterThan(50_000);
+  // Let in on the next knock: the room.
+  connection.machine.connected();
+  expect(store.getState().session).toMatchObject({
+    phase: 'in-room',
+    connection: 'connected',
+    lobby: null,
+  });
+});
+
+test('cancelling a knock goes back to pre-join; leaving after a decline goes home', async () => {
+  const { store, connection } = setup();
+  const target = { origin: 'https://10.0.0.2:8443', hubId: 'h', invite: null, fingerprint: null };
+  store.getState().setSession({
+    phase: 'lobby',
+    target,
+    lobby: { state: 'waiting', message: null, name: 'Ada' },
+  });
+  await connection.leave();
+  // The same meeting, to ask again.
+  expect(store.getState().session).toMatchObject({ phase: 'prejoin', target, lobby: null });
+
+  store.getState().setSession({
+    phase: 'lobby',
+    lobby: { state: 'declined', message: 'No.', name: 'Ada' },
+  });
+  await connection.leave();
+  expect(store.getState().session).toMatchObject({ phase: 'home', target: null, lobby: null });
+});
+
+test('what a person is told when the lobby or the host turns them away', () => {
+  const target = { origin: 'https://10.0.0.2:8443', hubId: 'h', invite: 's', fingerprint: null };
+  expect(describeJoinError(new MessageRejectedError('forbidden', 'removed'), target)).toBe(
+    'You were removed from this meeting. You can join again when it ends.',
+  );
+  expect(describeJoinError(new LobbyDeclinedError('the meeting ended'), target)).toBe(
+    'Nobody let you in.',
+  );
+  const forbidden = new ServiceCallError('yp.create_guest', 'forbidden', 'no', 403);
+  expect(describeJoinError(forbidden, target)).toMatch(/invite link is not valid/);
+  expect(describeJoinError(forbidden, { ...target, invite: null })).toMatch(
+    /Ask someone in the meeting for the invite link/,
+  );
+  // Removed or declined: no rejoin loop.
+  expect(isFatalRejoinError(new MessageRejectedError('forbidden', 'removed'))).toBe(true);
+  expect(isFatalRejoinError(new LobbyDeclinedError(''))).toBe(true);
+  expect(isFatalRejoinError(new MessageRejectedError('unavailable', 'busy'))).toBe(false);
 });

@@ -1,11 +1,12 @@
 import { Device, type types } from 'mediasoup-client';
 import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
-import { ServiceClient } from '../../shared/client/service-client';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
-import { enterHub, guestCredential } from './hub-access';
+import { enterHub, guestCredential, hostServices } from './hub-access';
 import { restartIce, wireTransport, type Link } from './link';
+import { LobbyDeclinedError, requestAccessThroughLobby } from './lobby-wait';
+import * as sessionView from './session-view';
 import type { Publisher } from './publisher';
 import {
   Reconnector,
@@ -42,11 +43,12 @@ class JoinAbandonedError extends Error {}
 
 /**
  * The connection to the host: walks the join flow (credential → socket →
- * room.get → yp.bind_socket → request-access → transports → publish →
- * peer-enter), and owns the reconnect machine, which it feeds with what
- * happens (socket closed, room closed, ICE state, request timeouts) and whose
- * decisions it carries out: restart ICE, tear down, walk the flow again. The
- * machine's state is mirrored into the store for the banner and screens.
+ * room.get → yp.bind_socket → request-access, through the lobby when the host
+ * says so → transports → publish → peer-enter), and owns the reconnect
+ * machine, which it feeds with what happens (socket closed, room closed, ICE
+ * state, request timeouts) and whose decisions it carries out: restart ICE,
+ * tear down, walk the flow again. The machine's state is mirrored into the
+ * store (session-view.ts) for the banner and screens.
  */
 export class Connection {
   readonly machine: Reconnector;
@@ -103,43 +105,41 @@ export class Connection {
 
   /**
    * The first join, from the pre-join screen (or, `fromEnded`, from the ended
-   * screen, which stays up meanwhile): a failure goes to the pre-join screen
-   * with words for it.
+   * screen, and after a decline from the lobby screen, which stay up
+   * meanwhile): a failure goes to the pre-join screen with words for it.
    */
   async join(target: JoinTarget, fullname: string, fromEnded = false): Promise<void> {
+    const starting = sessionView.joinStarting(this.state.session, target, fullname, fromEnded);
     this.machine.stop();
     const joinRun = ++this.joinRun;
     this.leaving = false;
     this.closedDuringJoin = undefined;
     this.target = target;
     this.fullname = fullname;
-    this.state.setSession({
-      phase: fromEnded ? 'left' : 'joining',
-      connection: 'connecting',
-      error: null,
-      nextAttemptAt: null,
-      target,
-      ...(fromEnded ? {} : { ended: null }),
-    });
+    this.state.setSession(starting);
     try {
       await this.open();
     } catch (error) {
       if (this.leaving || joinRun !== this.joinRun) return;
+      // Lost while waiting in the lobby: the machine knocks again (or the meeting ended meanwhile).
+      const machineState = this.machine.current.state;
+      if (machineState !== 'idle' && machineState !== 'lobby') return;
+      this.machine.stop();
       this.teardown();
+      if (error instanceof LobbyDeclinedError)
+        return this.state.setSession(sessionView.lobbyDeclined(fullname, error.hostMessage));
       // The pre-join screen opens its own tracks.
       if (fromEnded) this.publisher.release();
-      this.state.setSession({
-        phase: 'prejoin',
-        connection: 'failed',
-        ended: null,
-        error:
-          error instanceof JoinAbandonedError && this.closedDuringJoin !== undefined
-            ? `The host closed the meeting while you were joining: ${this.closedDuringJoin}`
+      const closed = error instanceof JoinAbandonedError ? this.closedDuringJoin : undefined;
+      return this.state.setSession(
+        sessionView.joinFailed(
+          closed !== undefined
+            ? `The host closed the meeting while you were joining: ${closed}`
             : describeJoinError(error, target),
-      });
-      return;
+        ),
+      );
     }
-    this.state.setSession({ phase: 'in-room', connection: 'connected', ended: null });
+    this.state.setSession({ phase: 'in-room', connection: 'connected', ended: null, lobby: null });
     this.machine.connected();
     // Lost in the instant between the last step and here: the machine takes it from now.
     if (this.socket?.closed) this.machine.socketClosed();
@@ -161,14 +161,16 @@ export class Connection {
     await this.join(this.target, this.fullname, true);
   }
 
+  /** Leaves the room, or the lobby (then back to pre-join, or home once declined). */
   async leave(): Promise<void> {
     this.leaving = true;
+    const leaving = this.state.session;
     this.machine.stop();
-    const link = this.link;
-    if (link) {
-      // Say goodbye if the host is there; do not keep the person waiting if it is not.
+    const socket = this.socket;
+    if (socket?.identity && !socket.closed) {
+      // Say goodbye (the admins' list loses our knock) if the host is there; do not keep the person waiting if it is not.
       await Promise.race([
-        link.request('upstream-leave', {}).catch(() => undefined),
+        socket.request('upstream-leave', {}).catch(() => undefined),
         new Promise((resolve) => this.clock.setTimeout(() => resolve(undefined), 2000)),
       ]);
     }
@@ -176,7 +178,7 @@ export class Connection {
     this.publisher.release();
     this.subscriber.clear();
     for (const feature of this.features) feature.clear();
-    this.state.setSession({ phase: 'left', self: null, ended: null, nextAttemptAt: null });
+    this.state.setSession(sessionView.afterLeaving(leaving));
   }
 
   /** One walk of the join flow on a fresh link; rejects when any step fails or the attempt is abandoned. */
@@ -190,12 +192,7 @@ export class Connection {
     };
     const target = this.target!;
     const fetchTimeoutMs = this.options.fetchTimeoutMs ?? 10_000;
-    const services = new ServiceClient(target.origin, (input, init) =>
-      fetch(input, {
-        ...init,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(fetchTimeoutMs)]),
-      }),
-    );
+    const services = hostServices(target, signal, fetchTimeoutMs);
     const known = live(await guestCredential(target, services, this.fullname, this.storage));
     const socket = await MessageSocket.connect(
       new URL('/-/ws', target.origin.replace(/^http/, 'ws')),
@@ -220,11 +217,19 @@ export class Connection {
     socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
     const request = this.requester(socket);
 
+    const lobby = (state: 'waiting' | 'admitted') => {
+      if (generation !== this.generation) return;
+      this.state.setSession({ lobby: sessionView.lobbyStatus(state, this.fullname) });
+      if (state === 'waiting') this.machine.waitingInLobby();
+    };
     // A rejoin within the host's grace period gets the same peer id back: the others keep our tile.
-    const answer = live(await request('upstream-request-access', { deviceId }));
-    // TODO(lobby): wait in the lobby for downstream-lobby-admitted, then ask again.
-    if (!('peer_id' in answer)) throw new Error('the meeting is locked: you wait in the lobby');
-    const granted = answer;
+    const granted = live(
+      await requestAccessThroughLobby(
+        () => request('upstream-request-access', { deviceId }),
+        socket,
+        { waiting: () => lobby('waiting'), admitted: () => lobby('admitted') },
+      ),
+    );
     this.state.setSession({
       self: {
         userId: credential.userId,
@@ -300,34 +305,24 @@ export class Connection {
 
   /** The machine's view, as the store shows it. */
   private show(view: ReconnectView): void {
-    switch (view.state) {
-      case 'connected':
-        return this.state.setSession({ connection: 'connected', nextAttemptAt: null });
-      case 'resuming':
-      case 'rejoining':
-        return this.state.setSession({ connection: 'reconnecting', nextAttemptAt: null });
-      case 'waiting':
-        return this.state.setSession({
-          connection: 'reconnecting',
-          nextAttemptAt: view.nextAttemptAt,
-        });
-      case 'ended': {
-        const target = this.target;
-        this.publisher.release();
-        this.subscriber.clear();
-        for (const feature of this.features) feature.clear();
-        return this.state.setSession({
-          phase: 'left',
-          connection: 'failed',
-          ended: view.reason,
-          self: null,
-          nextAttemptAt: null,
-          error:
-            view.reason === 'refused' && target ? describeJoinError(this.lastError, target) : null,
-        });
-      }
-      case 'idle':
-        return;
+    if (view.state !== 'ended') {
+      const patch = sessionView.reconnectSession(view, this.state.session);
+      if (patch) this.state.setSession(patch);
+      return;
     }
+    const { target, lastError } = this;
+    this.subscriber.clear();
+    for (const feature of this.features) feature.clear();
+    const refused = view.reason === 'refused';
+    // Turned away at the lobby on the way back: the lobby screen says so, the camera stays for asking again.
+    if (refused && lastError instanceof LobbyDeclinedError)
+      return this.state.setSession(sessionView.lobbyDeclined(this.fullname, lastError.hostMessage));
+    this.publisher.release();
+    this.state.setSession(
+      sessionView.meetingEnded(
+        view.reason,
+        refused && target ? describeJoinError(lastError, target) : null,
+      ),
+    );
   }
 }

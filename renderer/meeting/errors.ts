@@ -1,6 +1,7 @@
 import { MessageRejectedError } from '../../shared/client/message-socket';
 import { ServiceCallError } from '../../shared/client/service-client';
 import type { JoinTarget } from '../state/store';
+import { LobbyDeclinedError } from './lobby-wait';
 
 /**
  * Words for a person, from whatever failed while joining for the first time
@@ -9,7 +10,11 @@ import type { JoinTarget } from '../state/store';
  * "Reconnecting to the host…" instead.
  */
 export function describeJoinError(error: unknown, target: JoinTarget): string {
+  if (error instanceof LobbyDeclinedError) return 'Nobody let you in.';
   if (error instanceof ServiceCallError) {
+    // Without an invite there is no link to blame.
+    if (error.reason === 'forbidden' && target.invite === null)
+      return 'The host did not let you ask to join. Ask someone in the meeting for the invite link.';
     if (error.reason === 'forbidden' || error.reason === 'invalid_request')
       return (
         'This invite link is not valid for this host: its invite secret is wrong, or the link ' +
@@ -25,6 +30,9 @@ export function describeJoinError(error: unknown, target: JoinTarget): string {
     return `The host refused to let you in: ${error.message}`;
   }
   if (error instanceof MessageRejectedError) {
+    // The host refuses access only to someone an admin removed, until the meeting ends.
+    if (error.reason === 'forbidden')
+      return 'You were removed from this meeting. You can join again when it ends.';
     if (error.reason === 'rate_limited' || error.reason === 'unavailable')
       return 'The host is busy right now. Try again in a moment.';
     return `The host refused to let you in: ${error.message}`;
@@ -45,13 +53,16 @@ export function describeJoinError(error: unknown, target: JoinTarget): string {
 
 /**
  * A rejoin failure that no retry can fix: the host says the invite (or our
- * credential's hub) is not valid, or the hub no longer exists. Everything else
+ * credential's hub) is not valid, or the hub no longer exists; an admin
+ * removed us (access forbidden) or declined our knock. Everything else
  * (unreachable host, timeouts, 429 rate_limited, 503 unavailable, 5xx,
  * WebSocket errors) is transient and retried with backoff.
  */
 export function isFatalRejoinError(error: unknown): boolean {
   return (
-    error instanceof ServiceCallError &&
-    (error.reason === 'forbidden' || error.reason === 'not_found')
+    (error instanceof ServiceCallError &&
+      (error.reason === 'forbidden' || error.reason === 'not_found')) ||
+    (error instanceof MessageRejectedError && error.reason === 'forbidden') ||
+    error instanceof LobbyDeclinedError
   );
 }

@@ -1,11 +1,13 @@
 import { expect, test } from 'vitest';
 import { ServiceClient } from '../../shared/client/service-client';
 import type { ServiceErrorReason } from '../../shared/protocol/services';
-import { checkInvite } from './hub-access';
+import type { JoinTarget } from '../state/store';
+import { rememberJoin } from '../state/preferences';
+import { checkInvite, guestCredential, servingHub } from './hub-access';
 
 // What pre-join makes of the host's answer to hub.check_invite.
 
-const target = {
+const target: JoinTarget = {
   origin: 'https://192.168.1.20:8443',
   hubId: 'h1',
   invite: 'the-owner-key',
@@ -67,4 +69,64 @@ test('no answer at all is an unreachable host, said with its address', async () 
     throw new DOMException('timed out', 'TimeoutError');
   });
   expect(await checkInvite(target, slow)).toMatchObject({ state: 'unreachable' });
+});
+
+test('without an invite there is nothing to check, and the account made is a visitor’s', async () => {
+  const visitor = { ...target, invite: null };
+  const unused = new ServiceClient(target.origin, async () => {
+    throw new Error('no call expected');
+  });
+  expect(await checkInvite(visitor, unused)).toEqual({ state: 'none' });
+
+  const bodies: Record<string, unknown>[] = [];
+  const signingUp = new ServiceClient(target.origin, async (_input, init) => {
+    const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+    bodies.push(body);
+    const privilege = body.invite ? 7 : 0;
+    return new Response(
+      JSON.stringify({
+        __ack__: 'yp.create_guest',
+        __status__: 'ok',
+        __timestamp__: 0,
+        data: { user_id: `u${bodies.length}`, hub_id: 'h1', fullname: 'Ada', privilege, auth: 'a' },
+      }),
+    );
+  });
+  const storage = new Map<string, string>();
+  const local = {
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => void storage.set(key, value),
+  } as Storage;
+  const asked = await guestCredential(visitor, signingUp, 'Ada', local);
+  expect(bodies[0]).not.toHaveProperty('invite');
+  expect(asked.privilege).toBe(0);
+  rememberJoin(visitor, asked, local);
+  // The same name again: the same account.
+  expect(await guestCredential(visitor, signingUp, 'Ada', local)).toEqual(asked);
+  expect(bodies).toHaveLength(1);
+  // With an invite now, a visitor's account would still only knock: a member's is made.
+  const member = await guestCredential(target, signingUp, 'Ada', local);
+  expect(bodies[1]).toMatchObject({ invite: 'the-owner-key' });
+  expect(member).toMatchObject({ userId: 'u2', privilege: 7 });
+});
+
+test('the page’s own host says which meeting it holds; the desktop app’s page has none', async () => {
+  const about = answering(200, {
+    __ack__: 'hub.about',
+    __status__: 'ok',
+    __timestamp__: 0,
+    data: { hub_id: 'h1', name: 'Roundtable' },
+  });
+  expect(await servingHub({ protocol: 'https:', origin: target.origin }, about)).toEqual({
+    hub_id: 'h1',
+    name: 'Roundtable',
+  });
+  expect(await servingHub({ protocol: 'app:', origin: 'app://roundtable' }, about)).toBeNull();
+  // An older host that does not know the call: just no offer.
+  expect(
+    await servingHub(
+      { protocol: 'https:', origin: target.origin },
+      refusing('unknown_service', 404),
+    ),
+  ).toBeNull();
 });

@@ -1,6 +1,6 @@
 import { bindSocketToRoom } from '../../shared/client/hub-session';
-import { ServiceCallError, type ServiceClient } from '../../shared/client/service-client';
-import { PRIVILEGE, type RoomData } from '../../shared/protocol/services';
+import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
+import { PRIVILEGE, type HubAbout, type RoomData } from '../../shared/protocol/services';
 import {
   credentialFor,
   forgetCredential,
@@ -15,18 +15,22 @@ import { describeJoinError } from './errors';
  * `valid` (with the invite secret to share, never the owner key), `invalid`
  * (a wrong or cut-off invite, or a meeting that is gone: no use going on),
  * `unreachable` (no answer: try again), or `unchecked` (the host could not say
- * now, busy or too old to know the call: the join itself will tell).
+ * now, busy or too old to know the call: the join itself will tell). `none`:
+ * there is no invite to check (the host's address opened without a link),
+ * so there is none to share either; that person asks at the lobby.
  */
 export type InviteCheck =
   | { state: 'checking' }
   | { state: 'valid'; owner: boolean; shareInvite: string }
   | { state: 'invalid' | 'unreachable'; message: string }
-  | { state: 'unchecked' };
+  | { state: 'unchecked' }
+  | { state: 'none' };
 
 export async function checkInvite(
   target: JoinTarget,
   services: ServiceClient,
 ): Promise<InviteCheck> {
+  if (target.invite === null) return { state: 'none' };
   try {
     const answer = await services.call('hub.check_invite', {
       hub_id: target.hubId,
@@ -53,6 +57,41 @@ export async function checkInvite(
   }
 }
 
+/**
+ * The hub of the host that served this page (hub.about), for someone who
+ * opened its address without an invite link. Null when no host served it
+ * (the desktop app's own app:// page) or the host did not say.
+ */
+export async function servingHub(
+  page: Pick<Location, 'protocol' | 'origin'>,
+  services = new ServiceClient(page.origin, (input, init) =>
+    fetch(input, { ...init, signal: AbortSignal.timeout(10_000) }),
+  ),
+): Promise<HubAbout | null> {
+  if (page.protocol !== 'http:' && page.protocol !== 'https:') return null;
+  try {
+    return await services.call('hub.about', {});
+  } catch {
+    // An older host, or none behind this address: the invite link box is still there.
+    return null;
+  }
+}
+
+/**
+ * Service calls to the target's host, given up when `signal` aborts (the
+ * attempt was abandoned) or after `timeoutMs`: without a network, fetch
+ * would hang as long as TCP does.
+ */
+export function hostServices(
+  target: JoinTarget,
+  signal: AbortSignal,
+  timeoutMs: number,
+): ServiceClient {
+  return new ServiceClient(target.origin, (input, init) =>
+    fetch(input, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) }),
+  );
+}
+
 /** This browser's device id, made once and kept (the host tells a person's devices apart by it). */
 export function deviceIdOf(storage: Storage): string {
   let id = storage.getItem('roundtable.device-id');
@@ -63,7 +102,12 @@ export function deviceIdOf(storage: Storage): string {
   return id;
 }
 
-/** The credential this browser holds for the target's hub (by name), or a new guest one. */
+/**
+ * The credential this browser holds for the target's hub (by name), or a new
+ * guest one: a member with the target's invite, a visitor (who can only ask
+ * at the lobby) without. A visitor who now has an invite signs up again as a
+ * member.
+ */
 export async function guestCredential(
   target: JoinTarget,
   services: ServiceClient,
@@ -71,14 +115,20 @@ export async function guestCredential(
   storage: Storage,
 ): Promise<Credential> {
   const known = credentialFor(target, storage);
-  if (known && known.fullname === fullname) return known;
+  const visitorWithInvite = target.invite !== null && known?.privilege === PRIVILEGE.visitor;
+  if (known && known.fullname === fullname && !visitorWithInvite) return known;
   const guest = await services.call('yp.create_guest', {
     hub_id: target.hubId,
-    invite: target.invite,
+    ...(target.invite !== null && { invite: target.invite }),
     fullname,
     device_id: deviceIdOf(storage),
   });
-  return { auth: guest.auth, userId: guest.user_id, fullname: guest.fullname };
+  return {
+    auth: guest.auth,
+    userId: guest.user_id,
+    fullname: guest.fullname,
+    privilege: guest.privilege,
+  };
 }
 
 /**

@@ -367,3 +367,63 @@ test('every change is reported to the view, in order', async () => {
     'connected',
   ]);
 });
+
+describe('lobby', () => {
+  test('a rejoin waiting in the lobby is not abandoned by the attempt timer, and ends connected when let in', async () => {
+    const h = harness();
+    h.machine.connected();
+    h.machine.socketClosed();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.machine.current).toEqual({ state: 'rejoining', attempt: 0 });
+    h.machine.waitingInLobby();
+    expect(h.machine.current).toEqual({ state: 'lobby', attempt: 0 });
+    // An admin may take minutes.
+    await vi.advanceTimersByTimeAsync(10 * DEFAULT_RECONNECT_OPTIONS.attemptTimeoutMs);
+    expect(h.attempts).toHaveLength(1);
+    expect(h.machine.current.state).toBe('lobby');
+    await h.succeedLatest();
+    expect(h.machine.current).toEqual({ state: 'connected' });
+  });
+
+  test('the socket lost while waiting in the lobby knocks again after the usual wait, not an error', async () => {
+    const h = harness();
+    // The first join knocks (the machine was idle) and its socket drops.
+    h.machine.waitingInLobby();
+    expect(h.machine.current).toEqual({ state: 'lobby', attempt: 0 });
+    h.machine.socketClosed();
+    expect(h.teardowns()).toBe(1);
+    expect(h.machine.current).toMatchObject({ state: 'waiting', attempt: 1 });
+    await vi.advanceTimersByTimeAsync(1250);
+    expect(h.attempts).toHaveLength(1);
+    // That attempt knocks again, and is let in.
+    h.machine.waitingInLobby();
+    expect(h.machine.current).toEqual({ state: 'lobby', attempt: 1 });
+    await h.succeedLatest();
+    expect(h.machine.current).toEqual({ state: 'connected' });
+  });
+
+  test('a decline (fatal) while a rejoin waits in the lobby ends it; leaving stops it', async () => {
+    const h = harness();
+    h.machine.connected();
+    h.machine.socketClosed();
+    await vi.advanceTimersByTimeAsync(1000);
+    h.machine.waitingInLobby();
+    h.attempts[0]!.reject(new FatalError('declined'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(h.machine.current).toEqual({ state: 'ended', reason: 'refused' });
+
+    const left = harness();
+    left.machine.waitingInLobby();
+    left.machine.stop();
+    left.machine.socketClosed();
+    expect(left.machine.current).toEqual({ state: 'idle' });
+    expect(left.teardowns()).toBe(0);
+  });
+
+  test('only a join in flight can wait in the lobby', () => {
+    const h = harness();
+    h.machine.connected();
+    h.machine.waitingInLobby();
+    expect(h.machine.current).toEqual({ state: 'connected' });
+  });
+});

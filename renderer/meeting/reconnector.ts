@@ -23,6 +23,15 @@ import { ROOM_CLOSED_REASONS, type RoomClosedReason } from '../../shared/protoco
  *                            │  └──── attempt ok ─────┐ ▼
  *                            └─socket lost─▶ waiting ─▶ rejoining ─attempt failed─▶ waiting …
  *   any state ──ending reason / refused──▶ ended;   stop() ──▶ idle
+ *
+ *   lobby    the host made the join (the first one, or a rejoin attempt) wait
+ *            for an admin: that can take minutes, so the attempt's timer stops.
+ *            Admitted, the join goes on and ends in connected; a socket lost
+ *            meanwhile took the knock with it, so it counts as a failed attempt
+ *            and the next one knocks again.
+ *
+ *   idle / rejoining ──waitingInLobby()──▶ lobby ──admitted, in──▶ connected
+ *                                            └──socket lost──▶ waiting ─▶ rejoining (knocks again)
  */
 
 /** Room-closed reasons that end the meeting for this client (ROOM_CLOSED_REASONS says 'end'). */
@@ -38,6 +47,7 @@ export type ReconnectView =
   | { state: 'resuming'; transports: string[] }
   | { state: 'waiting'; attempt: number; nextAttemptAt: number }
   | { state: 'rejoining'; attempt: number }
+  | { state: 'lobby'; attempt: number }
   | { state: 'ended'; reason: EndReason };
 
 /** What the machine asks the connection to do. */
@@ -137,8 +147,21 @@ export class Reconnector {
   socketClosed(): void {
     const state = this.view.state;
     if (state === 'connected' || state === 'resuming') this.beginRejoin(false, 0);
-    // The attempt's own socket died: that attempt is lost, the next one waits its turn.
-    else if (state === 'rejoining') this.attemptFailed(this.view.attempt);
+    // The attempt's own socket died (with our knock, in the lobby): the next one waits its turn.
+    else if (state === 'rejoining' || state === 'lobby') this.attemptFailed(this.view.attempt);
+  }
+
+  /**
+   * The join in flight (the first one, or a rejoin attempt) waits in the
+   * lobby: no timer may abandon it, since an admin may take minutes to answer.
+   */
+  waitingInLobby(): void {
+    const view = this.view;
+    if (view.state !== 'idle' && view.state !== 'rejoining' && view.state !== 'lobby') return;
+    // Only the timer: the attempt itself (its run) stays, and ends in connected when let in.
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.set({ state: 'lobby', attempt: view.state === 'idle' ? 0 : view.attempt });
   }
 
   roomClosed(reason: RoomClosedReason): void {

@@ -1,5 +1,6 @@
 import { expect, test, vi } from 'vitest';
 import type { MessageSocket } from '../../shared/client/message-socket';
+import { ServiceCallError } from '../../shared/client/service-client';
 import type { ConsumerInfo, PeerInfo } from '../../shared/protocol/messages';
 import { createMeetingStore } from '../state/store';
 import type { Link } from './link';
@@ -96,4 +97,29 @@ test('the host holding a peer’s place shows in the store', () => {
   expect(store.getState().room.peers.p1!.reconnecting).toBe(true);
   peersList([peer([], false)]);
   expect(store.getState().room.peers.p1!.reconnecting).toBe(false);
+});
+
+test('a visitor refused the hub’s members asks no more on that link, however many presence pushes come', async () => {
+  const store = createMeetingStore();
+  store.getState().setSession({
+    target: { origin: 'https://h', hubId: 'h', invite: null, fingerprint: null },
+  });
+  const subscriber = new Subscriber(store);
+  const pushes = new Map<string, (payload: unknown) => void>();
+  subscriber.listen({
+    on: (name: string, listener: (payload: unknown) => void) => pushes.set(name, listener),
+  } as unknown as MessageSocket);
+  const call = vi.fn(async () => {
+    throw new ServiceCallError('hub.get_members_by_type', 'forbidden', 'visitors may not', 403);
+  });
+  subscriber.attach(
+    { services: { call }, socket: { socketId: 's' }, deviceId: 'd' } as unknown as Link,
+    [],
+  );
+  await subscriber.refreshMembers();
+  for (let i = 0; i < 3; i++)
+    pushes.get('downstream-presence')!({ hub_id: 'h', user_id: `u${i}`, online: '1' });
+  await subscriber.refreshMembers();
+  expect(call).toHaveBeenCalledTimes(1);
+  expect(store.getState().presence.members).toEqual([]);
 });

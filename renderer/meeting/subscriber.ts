@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup-client';
 import { consumerOptions } from '../../shared/client/consumer-options';
 import type { MessageSocket } from '../../shared/client/message-socket';
+import { ServiceCallError } from '../../shared/client/service-client';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import type { MeetingStore, RemotePeer } from '../state/store';
 import type { Link } from './link';
@@ -38,6 +39,8 @@ export class Subscriber {
    * place publishes one track after another while already in the room).
    */
   private readonly requesting = new Map<string, { again: boolean }>();
+  /** The link on which the host refused us the hub's members (presence pushes then ask nothing). */
+  private membersRefusedOn: Link | undefined;
 
   constructor(private readonly store: MeetingStore) {}
 
@@ -246,7 +249,7 @@ export class Subscriber {
   async refreshMembers(): Promise<void> {
     const target = this.state.session.target;
     const link = this.link;
-    if (!link || !target) return;
+    if (!link || !target || this.membersRefusedOn === link) return;
     try {
       const members = await link.services.call('hub.get_members_by_type', {
         socket_id: link.socket.socketId,
@@ -255,7 +258,10 @@ export class Subscriber {
         type: 'all',
       });
       if (this.link === link) this.state.setMembers(members);
-    } catch {
+    } catch (error) {
+      // A visitor (let in from the lobby without an invite) may not see the hub's members: stop asking.
+      if (error instanceof ServiceCallError && error.reason === 'forbidden')
+        this.membersRefusedOn = link;
       // Presence is a nicety; the meeting goes on without it.
     }
   }

@@ -1,11 +1,70 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { desktopBridge } from '../../shared/desktop/bridge';
+import type { HubAbout } from '../../shared/protocol/services';
 import type { LinkProblem } from '../App';
-import { inviteLinkFor, readJoinLink } from '../features/invite/invite-link';
-import { loadPreferences } from '../state/preferences';
+import { addressFor, readJoinLink } from '../features/invite/invite-link';
+import { servingHub } from '../meeting/hub-access';
+import { loadPreferences, type Preferences } from '../state/preferences';
 import { useMeeting, type JoinTarget } from '../state/store';
 
 const desktop = desktopBridge();
+
+/** The hub of the host that served this page, once it says (null in the desktop app). */
+function useServingHub(): HubAbout | null {
+  const [hub, setHub] = useState<HubAbout | null>(null);
+  useEffect(() => {
+    let current = true;
+    void servingHub(location).then((about) => {
+      if (current) setHub(about);
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
+  return hub;
+}
+
+/**
+ * The meeting of the host this page came from, for someone who opened its
+ * address without an invite link: they ask to join, and someone in the
+ * meeting lets them in. Someone who joined it before from this browser
+ * joins with the invite they had.
+ */
+function AskToJoin({
+  hub,
+  recent,
+  onGo,
+}: {
+  hub: HubAbout;
+  recent: Preferences['recentHosts'];
+  onGo(target: JoinTarget): void;
+}) {
+  const headingId = useId();
+  const known = recent.find(
+    (entry) => entry.origin === location.origin && entry.hubId === hub.hub_id && entry.invite,
+  );
+  const target: JoinTarget = {
+    origin: location.origin,
+    hubId: hub.hub_id,
+    invite: known?.invite ?? null,
+    fingerprint: known?.fingerprint ?? null,
+    name: hub.name,
+  };
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>The meeting on this host</h2>
+      <p className="muted">
+        <strong>{hub.name}</strong> at {location.host}.{' '}
+        {known
+          ? 'You have joined it from this browser before.'
+          : 'No invite link? Ask to join, and someone in the meeting can let you in.'}
+      </p>
+      <button type="button" className="primary" onClick={() => onGo(target)}>
+        {known ? `Join ${hub.name}` : `Ask to join ${hub.name}`}
+      </button>
+    </section>
+  );
+}
 
 /** The start page; `linkProblem`: the address held an invite link that cannot be used, and why. */
 export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null }) {
@@ -13,6 +72,7 @@ export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null 
   const [link, setLink] = useState(linkProblem?.link ?? '');
   const [error, setError] = useState<string | null>(linkProblem?.problem ?? null);
   const recent = loadPreferences().recentHosts;
+  const hub = useServingHub();
 
   const go = (target: JoinTarget, href?: string) => {
     // The page talks only to the host that served it: another host's link opens that
@@ -22,7 +82,7 @@ export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null 
       return;
     }
     // A recent meeting is opened with the invite it was joined with (the owner's own key included).
-    const link = href ?? inviteLinkFor(target, target.invite);
+    const link = href ?? addressFor(target);
     if (desktop) void desktop.openInvite(link);
     else location.href = link;
   };
@@ -58,6 +118,7 @@ export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null 
         <h1>Roundtable</h1>
         <p>Video meetings on your local network. No cloud, no accounts.</p>
       </header>
+      {hub && <AskToJoin hub={hub} recent={recent} onGo={go} />}
       <section className="card">
         <h2>Join a meeting</h2>
         <form onSubmit={onSubmit} className="stack">
@@ -76,7 +137,8 @@ export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null 
               {error}
             </p>
           )}
-          <button type="submit" className="primary">
+          {/* Beside the offer to ask, a link is the other way in, not the first. */}
+          <button type="submit" className={hub ? undefined : 'primary'}>
             Join
           </button>
         </form>

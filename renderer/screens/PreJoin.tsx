@@ -54,7 +54,9 @@ function useCapture(
 /**
  * Name, camera preview, device choice and mic check before going in. The
  * host checks the link's invite first: a wrong or cut-off link is said
- * before the browser asks for a camera.
+ * before the browser asks for a camera. Without an invite (the host's
+ * address opened without a link) there is nothing to check: the person asks
+ * to join, and waits in the lobby until someone lets them in.
  */
 export function PreJoin() {
   const client = useMeetingClient();
@@ -74,7 +76,8 @@ export function PreJoin() {
   });
   const { check, retry: recheck } = useInviteCheck(target);
   // A host that could not say (busy, older) leaves the answer to the join itself.
-  const inviteOk = check.state === 'valid' || check.state === 'unchecked';
+  const inviteOk = check.state === 'valid' || check.state === 'unchecked' || check.state === 'none';
+  const asking = check.state === 'none';
 
   // Open (or reopen) the chosen devices while they are switched on.
   const reportError = useCallback(
@@ -154,9 +157,23 @@ export function PreJoin() {
         <LevelMeter track={micOn ? micTrack : null} />
       </section>
       <section className="card">
-        <h2>Ready to join?</h2>
+        <h2>{asking ? 'Ready to ask?' : 'Ready to join?'}</h2>
         <p className="muted">
-          Meeting at <strong>{new URL(target.origin).host}</strong>
+          {target.name ? (
+            <>
+              <strong>{target.name}</strong> at {new URL(target.origin).host}
+            </>
+          ) : (
+            <>
+              Meeting at <strong>{new URL(target.origin).host}</strong>
+            </>
+          )}
+          {asking && (
+            <>
+              <br />
+              You have no invite link, so someone in the meeting must let you in.
+            </>
+          )}
           {check.state === 'valid' && check.owner && (
             <>
               <br />
@@ -221,7 +238,7 @@ export function PreJoin() {
               className="primary"
               disabled={joining || !inviteOk || !name.trim()}
             >
-              {joining ? 'Joining…' : 'Join now'}
+              {joining ? (asking ? 'Asking…' : 'Joining…') : asking ? 'Ask to join' : 'Join now'}
             </button>
             <button type="button" onClick={back}>
               Back

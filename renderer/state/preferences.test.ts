@@ -50,3 +50,22 @@ test('unreadable stored preferences start fresh', () => {
   localStorage.setItem('roundtable.preferences.v1', '{broken');
   expect(loadPreferences()).toEqual({ displayName: '', recentHosts: [], credentials: {} });
 });
+
+test('asking at the lobby without an invite keeps the invite an earlier join had', () => {
+  const withInvite = {
+    origin: 'https://10.0.0.1:8443',
+    hubId: 'h',
+    invite: 'i',
+    fingerprint: null,
+  };
+  const credential = { auth: 'a', userId: 'u', fullname: 'Ada' };
+  rememberJoin(withInvite, credential);
+  rememberJoin({ ...withInvite, invite: null, name: 'Roundtable' }, credential);
+  expect(loadPreferences().recentHosts).toMatchObject([{ invite: 'i', name: 'Roundtable' }]);
+  const elsewhere = { ...withInvite, origin: 'https://10.0.0.2:8443', invite: null };
+  rememberJoin(elsewhere, credential);
+  expect(loadPreferences().recentHosts[0]).toMatchObject({
+    origin: elsewhere.origin,
+    invite: null,
+  });
+});

@@ -13,6 +13,8 @@ export interface Credential {
   auth: string;
   userId: string;
   fullname: string;
+  /** The hub privilege it was issued with (PRIVILEGE; 0 a visitor); unknown for ones kept before it was. */
+  privilege?: number;
 }
 
 export interface Preferences {
@@ -46,20 +48,24 @@ export function credentialFor(
   return loadPreferences(storage).credentials[credentialKey(target)];
 }
 
-/** Remembers a successful join: name, credential and the host at the top of the recent list. */
+/**
+ * Remembers a successful join: name, credential and the host at the top of
+ * the recent list. Joined without an invite (asking at the lobby), the
+ * invite an earlier join had is kept for the next time.
+ */
 export function rememberJoin(
   target: JoinTarget,
   credential: Credential,
   storage: Storage = localStorage,
 ): void {
   const preferences = loadPreferences(storage);
-  const others = preferences.recentHosts.filter(
-    (recent) => credentialKey(recent) !== credentialKey(target),
-  );
+  const same = (recent: JoinTarget) => credentialKey(recent) === credentialKey(target);
+  const invite = target.invite ?? preferences.recentHosts.find(same)?.invite ?? null;
+  const others = preferences.recentHosts.filter((recent) => !same(recent));
   save(
     {
       displayName: credential.fullname,
-      recentHosts: [{ ...target, lastJoined: Date.now() }, ...others].slice(0, MAX_RECENT),
+      recentHosts: [{ ...target, invite, lastJoined: Date.now() }, ...others].slice(0, MAX_RECENT),
       credentials: { ...preferences.credentials, [credentialKey(target)]: credential },
     },
     storage,

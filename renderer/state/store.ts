@@ -11,7 +11,9 @@ import type { EndReason } from '../meeting/reconnector';
  * (meeting/meeting-client.ts) and the screens' own handlers write to it.
  *
  * session      where we are in the flow and how the connection is doing
- *   phase        'home' → 'prejoin' → 'joining' → 'in-room' → 'left'
+ *   phase        'home' → 'prejoin' → 'joining' → 'in-room' → 'left', with 'lobby'
+ *                between 'joining' and 'in-room' when the host makes us wait for an
+ *                admin (a locked meeting, or no invite); a rejoin can land there too
  *   connection   'connecting' | 'connected' | 'reconnecting' | 'failed'
  *                (what the UI shows; the reconnect machine in
  *                meeting/reconnector.ts decides, the connection mirrors it here)
@@ -20,7 +22,9 @@ import type { EndReason } from '../meeting/reconnector';
  *   ended        why the meeting ended for us without our asking (phase 'left'):
  *                'host_ended' | 'room_deleted' | 'replaced' | 'refused'; null when we left
  *   error        what went wrong, in words for people (null when fine)
- *   target       the host and hub we join: origin, hubId, invite, fingerprint
+ *   target       the host and hub we join: origin, hubId, invite (null: ask at the lobby), fingerprint
+ *   lobby        while in the lobby: waiting, admitted or declined (with the host's words),
+ *                and the name we knocked with; null elsewhere
  *   self         our user and peer ids, name as the room shows it and hub privilege, once known
  * room         the other people in the room
  *   peers        by peer id: name (and the name shown), user id, hub privilege, whether the host holds their place
@@ -38,16 +42,31 @@ import type { EndReason } from '../meeting/reconnector';
  * moderation   the meeting's settings, lobby knocks, may we unmute (features/moderation/slice.ts)
  */
 
-export type Phase = 'home' | 'prejoin' | 'joining' | 'in-room' | 'left';
+export type Phase = 'home' | 'prejoin' | 'joining' | 'lobby' | 'in-room' | 'left';
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
 export interface JoinTarget {
   /** The host's origin, e.g. https://192.168.1.20:8443 */
   origin: string;
   hubId: string;
-  invite: string;
+  /**
+   * The invite secret from the link (or the owner key). Null for someone who
+   * opened the host's address without a link: they can only ask at the lobby.
+   */
+  invite: string | null;
   /** Certificate fingerprint from the invite link, shown so people can compare. */
   fingerprint: string | null;
+  /** The hub's name, when the host told it (hub.about); links do not carry it. */
+  name?: string;
+}
+
+/** Where we are in the lobby: asking (or asking again), let in and entering, or turned away. */
+export interface LobbyStatus {
+  state: 'waiting' | 'admitted' | 'declined';
+  /** What the host said with a decline (who declined, or that the meeting ended). */
+  message: string | null;
+  /** The name we asked with: the room's own name for us only comes with access. */
+  name: string;
 }
 
 export interface RemoteTrack {
@@ -80,6 +99,7 @@ export interface SessionSlice {
     ended: EndReason | null;
     error: string | null;
     target: JoinTarget | null;
+    lobby: LobbyStatus | null;
     self: {
       userId: string;
       peerId: string;
@@ -161,6 +181,7 @@ const sessionSlice: Slice<SessionSlice> = (set) => ({
     ended: null,
     error: null,
     target: null,
+    lobby: null,
     self: null,
   },
   setSession: (patch) => set((s) => ({ session: { ...s.session, ...patch } })),

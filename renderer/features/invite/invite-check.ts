@@ -7,6 +7,8 @@ import type { JoinTarget } from '../../state/store';
 /** A host that does not answer a check in this long is reported as unreachable. */
 const CHECK_TIMEOUT_MS = 10_000;
 
+const NO_INVITE: InviteCheck = { state: 'none' };
+
 const keyOf = (target: JoinTarget) => `${target.origin}|${target.hubId}|${target.invite}`;
 
 /**
@@ -22,6 +24,8 @@ function setCheck(key: string, check: InviteCheck) {
 
 /** Asks the host about `target`'s invite (again, after `force`); answers land in the store. */
 export function requestInviteCheck(target: JoinTarget, force = false): void {
+  // Nothing to ask about without an invite (someone asking at the lobby).
+  if (target.invite === null) return;
   const key = keyOf(target);
   const known = useChecks.getState().checks[key];
   if (known && !force && (known.state === 'checking' || known.state === 'valid')) return;
@@ -48,7 +52,7 @@ export function useInviteCheck(target: JoinTarget | null): {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return {
-    check: check ?? { state: 'checking' },
+    check: target?.invite === null ? NO_INVITE : (check ?? { state: 'checking' }),
     retry: () => {
       if (target) requestInviteCheck(target, true);
     },

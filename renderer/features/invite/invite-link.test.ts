@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { inviteLinkFor, isJoinHash, readJoinLink } from './invite-link';
+import { addressFor, inviteLinkFor, isJoinHash, readJoinLink } from './invite-link';
 
 // Invite links as people paste and open them, and the link shared from a meeting.
 
@@ -68,4 +68,12 @@ test('the shared link carries the invite to share, never the owner key the meeti
   expect(
     inviteLinkFor({ origin: 'http://127.0.0.1:5000', hubId: 'abc', fingerprint: null }, 'x'),
   ).toBe('http://127.0.0.1:5000/#/join?hub=abc&invite=x');
+});
+
+test('a meeting joined without an invite is opened at its host’s address, not as a link without an invite', () => {
+  const target = { origin: 'https://192.168.1.20:8443', hubId: 'abc', fingerprint: null };
+  expect(addressFor({ ...target, invite: null })).toBe('https://192.168.1.20:8443/');
+  expect(addressFor({ ...target, invite: 's3cret' })).toBe(
+    'https://192.168.1.20:8443/#/join?hub=abc&invite=s3cret',
+  );
 });

@@ -63,3 +63,11 @@ export function inviteLinkFor(
     (target.fingerprint ? `&fp=${encodeURIComponent(target.fingerprint)}` : '')
   );
 }
+
+/**
+ * What to open for a meeting on another host: its invite link, or, for one
+ * joined without an invite (asking at the lobby), the host's address.
+ */
+export function addressFor(target: JoinTarget): string {
+  return target.invite === null ? `${target.origin}/` : inviteLinkFor(target, target.invite);
+}
