@@ -1,15 +1,8 @@
 import { Bonjour, type Service } from 'bonjour-service';
+import type { FoundMeeting } from '../../shared/desktop/bridge';
 import { SERVICE_TYPE } from './advertiser';
 
-/** A meeting someone announces on the LAN. */
-export interface FoundMeeting {
-  name: string;
-  /** Where to open it: https://<address>:<port>/ for each address it gave. */
-  urls: string[];
-  /** Its certificate fingerprint (pin it when opening), or null over plain HTTP. */
-  fingerprint: string | null;
-  hostName: string;
-}
+export type { FoundMeeting };
 
 /**
  * Watches the LAN for meetings (`_roundtable._tcp`): calls `changed` with

@@ -30,6 +30,11 @@ function setup() {
     appOrigin: 'app://roundtable',
     openInvite: async (link) => void calls.push(`open ${link}`),
     openLogs: async () => void calls.push('logs'),
+    watchMeetings: () => {
+      calls.push('watch');
+      return [];
+    },
+    openMeeting: async (url, fingerprint) => void calls.push(`meeting ${url} ${fingerprint}`),
   });
   const call = (channel: string, url: string | null, ...args: unknown[]) =>
     Promise.resolve().then(() =>
@@ -62,4 +67,32 @@ test('joining and logs from trusted pages only; the link is checked', async () =
   await call(IPC.openLogs, 'app://roundtable/index.html');
   expect(await call(IPC.hostingInfo, 'app://roundtable/index.html')).toBeNull();
   expect(calls).toEqual(['open roundtable://join/h?hub=a&invite=b', 'logs']);
+});
+
+test('the network’s meetings are for the app’s own Home; a meeting’s address and fingerprint are checked', async () => {
+  const { call, calls } = setup();
+  const fp = Array.from({ length: 32 }, () => 'AB').join(':');
+  await expect(call(IPC.watchMeetings, 'https://10.0.0.9:8443/')).rejects.toBeInstanceOf(
+    IpcForbiddenError,
+  );
+  expect(await call(IPC.watchMeetings, 'app://roundtable/index.html')).toEqual([]);
+  await call(IPC.openMeeting, 'app://roundtable/index.html', 'https://10.0.0.7:8443/', fp);
+  await call(IPC.openMeeting, 'app://roundtable/index.html', 'http://10.0.0.8:8080/', null);
+  for (const [url, fingerprint] of [
+    ['https://10.0.0.7:8443/#/join?hub=x', fp],
+    ['javascript:alert(1)', null],
+    ['https://10.0.0.7:8443/', 'AB:CD'],
+    [42, null],
+  ])
+    await expect(
+      call(IPC.openMeeting, 'app://roundtable/index.html', url, fingerprint),
+    ).rejects.toBeInstanceOf(TypeError);
+  await expect(
+    call(IPC.openMeeting, 'https://10.0.0.9:8443/', 'https://10.0.0.7:8443/', fp),
+  ).rejects.toBeInstanceOf(IpcForbiddenError);
+  expect(calls).toEqual([
+    'watch',
+    `meeting https://10.0.0.7:8443/ ${fp}`,
+    'meeting http://10.0.0.8:8080/ null',
+  ]);
 });

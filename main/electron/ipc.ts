@@ -1,4 +1,4 @@
-import { IPC, type HostingInfo } from '../../shared/desktop/bridge';
+import { IPC, type FoundMeeting, type HostingInfo } from '../../shared/desktop/bridge';
 import { originOf, type TrustedOrigins } from './trust';
 
 /** The part of Electron's ipcMain the handlers need. */
@@ -16,6 +16,26 @@ export interface IpcDeps {
   appOrigin: string;
   openInvite(link: string): Promise<void>;
   openLogs(): Promise<void>;
+  /** Starts listing the meetings on the network (pushed to the app's page); returns the list now. */
+  watchMeetings(): FoundMeeting[];
+  openMeeting(url: string, fingerprint: string | null): Promise<void>;
+}
+
+const FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
+
+/** A found meeting's address: http(s), a host and port, nothing after the slash. */
+function meetingAddress(url: unknown): string {
+  if (typeof url === 'string' && URL.canParse(url)) {
+    const parsed = new URL(url);
+    if (
+      /^https?:$/.test(parsed.protocol) &&
+      parsed.pathname === '/' &&
+      !parsed.search &&
+      !parsed.hash
+    )
+      return parsed.href;
+  }
+  throw new TypeError("a meeting's address is https://<address>:<port>/");
 }
 
 export class IpcForbiddenError extends Error {}
@@ -46,4 +66,12 @@ export function registerIpcHandlers(ipc: IpcRegistrar, deps: IpcDeps): void {
     return deps.openInvite(link);
   });
   ipc.handle(IPC.openLogs, (event) => (from(event, false), deps.openLogs()));
+  // The network's meetings are the app's own Home's business, not a joined host's pages.
+  ipc.handle(IPC.watchMeetings, (event) => (from(event, true), deps.watchMeetings()));
+  ipc.handle(IPC.openMeeting, (event, url, fingerprint) => {
+    from(event, true);
+    if (fingerprint !== null && !(typeof fingerprint === 'string' && FINGERPRINT.test(fingerprint)))
+      throw new TypeError('a fingerprint is 32 colon-separated hex bytes, or null');
+    return deps.openMeeting(meetingAddress(url), fingerprint);
+  });
 }

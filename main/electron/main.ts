@@ -18,7 +18,8 @@ import {
   session,
   shell,
 } from 'electron';
-import { IPC, type ScreenSource } from '../../shared/desktop/bridge';
+import { IPC, type FoundMeeting, type ScreenSource } from '../../shared/desktop/bridge';
+import { findMeetings } from '../discovery/finder';
 import {
   DEFAULT_PEERS_PER_ROUTER,
   DEFAULT_PORT,
@@ -93,6 +94,22 @@ const hosting = new HostingController(
 let window: BrowserWindow | undefined;
 
 /** Opens an invite (https or roundtable://) in the window, trusting exactly its certificate. */
+/** The meetings announced on the network, watched once the app's Home asks and pushed to it on every change. */
+let meetings: FoundMeeting[] = [];
+let stopFinding: (() => void) | undefined;
+function watchMeetings(): FoundMeeting[] {
+  stopFinding ??= findMeetings((found) => {
+    meetings = found;
+    window?.webContents.send(IPC.meetingsChanged, found);
+  });
+  return meetings;
+}
+
+async function openMeeting(url: string, fingerprint: string | null): Promise<void> {
+  trust.addHost(new URL(url).origin, fingerprint);
+  await window?.loadURL(url);
+}
+
 async function openInvite(link: string): Promise<void> {
   const invite = link.startsWith(`${PROTOCOL}://`) ? parseDeepLink(link) : parseHttpsInvite(link);
   if (!invite) throw new Error('not an invite link');
@@ -224,6 +241,8 @@ app.whenReady().then(() => {
     appOrigin: DESKTOP_APP_ORIGIN,
     openInvite,
     openLogs: async () => shell.showItemInFolder(join(logDir, 'host.log')),
+    watchMeetings,
+    openMeeting,
   });
   window = createWindow();
   const link = deepLinkFromArgv(process.argv);
@@ -231,5 +250,6 @@ app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
+  stopFinding?.();
   void hosting.stop().finally(() => app.quit());
 });

@@ -1,7 +1,12 @@
 // The preload bridge: sandboxed, so only contextBridge and ipcRenderer. It
 // exposes the typed DesktopBridge and nothing else of Electron or Node.
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC, type DesktopBridge, type ScreenSource } from '../../shared/desktop/bridge';
+import {
+  IPC,
+  type DesktopBridge,
+  type FoundMeeting,
+  type ScreenSource,
+} from '../../shared/desktop/bridge';
 
 const bridge: DesktopBridge = {
   hostMeeting: () => ipcRenderer.invoke(IPC.hostMeeting),
@@ -15,6 +20,13 @@ const bridge: DesktopBridge = {
     return () => ipcRenderer.off(IPC.screenPickerOpen, handler);
   },
   chooseScreen: (sourceId) => ipcRenderer.send(IPC.screenPickerChoose, sourceId),
+  watchMeetings: (listener) => {
+    const handler = (_event: unknown, meetings: FoundMeeting[]) => listener(meetings);
+    ipcRenderer.on(IPC.meetingsChanged, handler);
+    void ipcRenderer.invoke(IPC.watchMeetings).then(listener);
+    return () => ipcRenderer.off(IPC.meetingsChanged, handler);
+  },
+  openMeeting: (url, fingerprint) => ipcRenderer.invoke(IPC.openMeeting, url, fingerprint),
 };
 
 contextBridge.exposeInMainWorld('roundtableDesktop', bridge);

@@ -262,7 +262,8 @@ async function startLockedHost(
     const fingerprint = certificates?.current.fingerprint;
     return (
       `${urls[0]}#/join?hub=${hubId}&invite=${encodeURIComponent(secret)}` +
-      (fingerprint ? `&fp=${encodeURIComponent(fingerprint)}` : '')
+      // The fingerprint as people read it: colons are fine in a URL fragment.
+      (fingerprint ? `&fp=${fingerprint}` : '')
     );
   }
   // Read when asked: an admin may have made a new invite since the host started.

@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { desktopBridge } from '../../shared/desktop/bridge';
 import type { HubAbout } from '../../shared/protocol/services';
 import type { LinkProblem } from '../App';
+import { NetworkMeetings } from '../features/discovery/NetworkMeetings';
 import { addressFor, readJoinLink } from '../features/invite/invite-link';
 import { servingHub } from '../meeting/hub-access';
 import { loadPreferences, type Preferences } from '../state/preferences';
@@ -119,6 +120,7 @@ export function Home({ linkProblem = null }: { linkProblem?: LinkProblem | null 
         <p>Video meetings on your local network. No cloud, no accounts.</p>
       </header>
       {hub && <AskToJoin hub={hub} recent={recent} onGo={go} />}
+      {desktop && <NetworkMeetings desktop={desktop} />}
       <section className="card">
         <h2>Join a meeting</h2>
         <form onSubmit={onSubmit} className="stack">

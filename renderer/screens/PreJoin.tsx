@@ -5,6 +5,7 @@ import { VideoView } from '../components/VideoView';
 import { useInviteCheck } from '../features/invite/invite-check';
 import '../features/invite/prejoin.css';
 import { InviteProblem } from '../features/invite/InviteProblem';
+import { Fingerprint } from '../components/Fingerprint';
 import { useMeetingClient } from '../meeting/context';
 import {
   describeMediaError,
@@ -181,13 +182,8 @@ export function PreJoin() {
               the Invite button in the meeting, not with this link.
             </>
           )}
-          {target.fingerprint && (
-            <>
-              <br />
-              Certificate: <code className="fingerprint">{target.fingerprint}</code>
-            </>
-          )}
         </p>
+        {target.fingerprint && <Fingerprint fingerprint={target.fingerprint} />}
         <form onSubmit={onSubmit} className="stack">
           <label htmlFor="display-name">Your name</label>
           <input

@@ -16,6 +16,16 @@ export interface HostingInfo {
   mediaSockets: string[];
 }
 
+/** A meeting announced on the LAN (multicast DNS), as the desktop app lists it. */
+export interface FoundMeeting {
+  name: string;
+  /** Where to open it: https://<address>:<port>/ for each address it gave. */
+  urls: string[];
+  /** Its certificate fingerprint (pinned when opening it), or null over plain HTTP. */
+  fingerprint: string | null;
+  hostName: string;
+}
+
 export interface ScreenSource {
   id: string;
   name: string;
@@ -30,6 +40,10 @@ export interface DesktopBridge {
   /** Opens an invite link (https or roundtable://), trusting exactly the certificate it names. */
   openInvite(link: string): Promise<void>;
   openLogs(): Promise<void>;
+  /** Lists the meetings on the network now and whenever that changes, until the returned function is called. */
+  watchMeetings(listener: (meetings: FoundMeeting[]) => void): () => void;
+  /** Opens a meeting found on the network (its page, where one asks to join), trusting exactly its certificate. */
+  openMeeting(url: string, fingerprint: string | null): Promise<void>;
   /** The app asks the page to pick what to share; answer with chooseScreen. */
   onScreenPickerRequest(listener: (sources: ScreenSource[]) => void): () => void;
   chooseScreen(sourceId: string | null): void;
@@ -42,6 +56,9 @@ export const IPC = {
   hostingInfo: 'hosting:info',
   openInvite: 'invite:open',
   openLogs: 'logs:open',
+  watchMeetings: 'meetings:watch',
+  meetingsChanged: 'meetings:changed',
+  openMeeting: 'meeting:open',
   screenPickerOpen: 'screen-picker:open',
   screenPickerChoose: 'screen-picker:choose',
 } as const;

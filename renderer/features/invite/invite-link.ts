@@ -60,7 +60,8 @@ export function inviteLinkFor(
   return (
     `${target.origin}/#/join?hub=${encodeURIComponent(target.hubId)}` +
     `&invite=${encodeURIComponent(shareInvite)}` +
-    (target.fingerprint ? `&fp=${encodeURIComponent(target.fingerprint)}` : '')
+    // Readable, as the host prints it: colons are fine in a fragment.
+    (target.fingerprint ? `&fp=${target.fingerprint}` : '')
   );
 }
 
