@@ -79,3 +79,35 @@ test('the room works at phone width', async ({ joinAs }) => {
   }
   await ben.screenshot({ path: join(SCREENSHOT_DIR, 'room-phone.png') });
 });
+
+test('over HTTPS, pre-join shows the certificate fingerprint in rows of eight bytes, none broken', async ({
+  browser,
+}) => {
+  const host = await startTestHost({ webClientDir: WEB_CLIENT_DIR, insecureHttp: false });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  try {
+    const page = await context.newPage();
+    for (const [viewport, suffix] of [
+      [{ width: 1280, height: 800 }, ''],
+      [{ width: 390, height: 844 }, '-phone'],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto(host.inviteUrl);
+      await expect(page.getByLabel('Your camera preview')).toBeVisible();
+      const shown = page.locator(`[data-fingerprint="${host.fingerprint}"]`);
+      await expect(shown).toBeVisible();
+      const rows = shown.locator('.fingerprint-row');
+      await expect(rows).toHaveCount(4);
+      // Each row of eight bytes on one line: as tall as one line of its text.
+      for (const box of await rows.evaluateAll((els) =>
+        els.map((el) => el.getClientRects().length),
+      ))
+        expect(box).toBe(1);
+      await expect(rows.first()).toHaveText(host.fingerprint!.split(':').slice(0, 8).join(' '));
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `prejoin-fingerprint${suffix}.png`) });
+    }
+  } finally {
+    await context.close();
+    await host.dispose();
+  }
+});
