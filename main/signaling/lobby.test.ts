@@ -155,6 +155,27 @@ test('a visitor without an invite knocks even at an open meeting, and sees nothi
       'forbidden',
     );
   expect(host.store.membersOf(host.hub.id).map((member) => member.fullname)).toEqual(['Olive']);
+  // Nor the members' comings and goings.
+  const presence: unknown[] = [];
+  vee.socket.on('downstream-presence', (push) => presence.push(push));
+  const late = await joinAsGuest(host, 'Late member');
+  await waitFor(
+    () => host.store.membersOf(host.hub.id).length,
+    (count) => count === 2,
+    { what: 'the late member listed' },
+  );
+  late.socket.close();
+  const watcher = await joinAsGuest(host, 'Watcher');
+  const seen: unknown[] = [];
+  watcher.socket.on('downstream-presence', (push) => seen.push(push));
+  const later = await joinAsGuest(host, 'Later');
+  await waitFor(
+    () => seen.length,
+    (count) => count > 0,
+    { what: 'a member told of presence' },
+  );
+  later.socket.close();
+  expect(presence).toEqual([]);
 
   await owner.socket.request('upstream-lobby-answer', { knock_id: waiting.knock_id, admit: true });
   await veeSeen.next('downstream-lobby-admitted');

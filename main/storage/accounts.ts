@@ -161,12 +161,13 @@ export abstract class AccountStore extends OnlineStatusStore {
     return row?.privilege;
   }
 
+  /** The hubs the user is a member of (a visitor of a hub is not: its presence is none of theirs). */
   hubsOf(userId: string): string[] {
     const rows = this.read(
       () =>
-        this.db.prepare('SELECT hub_id FROM hub_members WHERE user_id = ?').all(userId) as {
-          hub_id: string;
-        }[],
+        this.db
+          .prepare('SELECT hub_id FROM hub_members WHERE user_id = ? AND privilege > 0')
+          .all(userId) as { hub_id: string }[],
     );
     return rows.map((row) => row.hub_id);
   }
