@@ -80,3 +80,17 @@ export function loopbackHostArgs(dataDir: string): string[] {
     ...['--announced-ip', '127.0.0.1', '--data-dir', dataDir],
   ];
 }
+
+/** Calls `check` every `intervalMs` until it answers true; rejects after `timeoutMs`. */
+export async function pollUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 5,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(intervalMs);
+  }
+}

@@ -3,7 +3,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCapacity, benchForwarding } from './forwarding';
 import { benchJoinTime } from './join-time';
+import { peerChart } from './janus/peer-chart';
 import { benchMemory } from './memory';
+import { benchPeer, type PeerResult, peerOptions } from './peer';
 import { benchRecovery } from './recovery';
 import { benchSignaling } from './signaling';
 import { benchSoak, soakOptions } from './soak';
@@ -11,7 +13,9 @@ import { benchSoak, soakOptions } from './soak';
 // `npm run bench [name …]`: measures the real host on this machine and prints
 // figures; writes bench/results/results.json and a chart of the join-time
 // phases. Benchmarks never fail on a figure. The soak (`npm run bench soak --
-// --cycles N`) runs only when named: it takes many minutes.
+// --cycles N`) runs only when named: it takes many minutes. So does the
+// comparison with Janus (`npm run bench peer [-- --people 6]`), which writes
+// bench/results/peer.json and peer.svg.
 
 const BENCHES = {
   signaling: benchSignaling,
@@ -21,9 +25,10 @@ const BENCHES = {
   'join-time': () => benchJoinTime(),
   recovery: () => benchRecovery(),
   soak: () => benchSoak(soakOptions(process.argv.slice(2))),
+  peer: () => benchPeer(peerOptions(process.argv.slice(2))),
 } as const;
 type BenchName = keyof typeof BENCHES;
-const ON_REQUEST: BenchName[] = ['soak'];
+const ON_REQUEST: BenchName[] = ['soak', 'peer'];
 
 const requested = process.argv.slice(2).filter((name): name is BenchName => name in BENCHES);
 const names = requested.length
@@ -46,6 +51,14 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 if (results['join-time'])
   writeFileSync(join(dir, 'join-time.svg'), joinTimeChart(results['join-time'] as JoinRow[]));
+if (results.peer) {
+  const peer = results.peer as PeerResult;
+  writeFileSync(
+    join(dir, 'peer.json'),
+    `${JSON.stringify({ machine, date: results.date, ...peer }, null, 2)}\n`,
+  );
+  writeFileSync(join(dir, 'peer.svg'), peerChart(peer));
+}
 console.log(`\nwritten to ${dir}/`);
 process.exit(0);
 
