@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { z } from 'zod';
 import { upstreamMessageSchemas } from '../../shared/protocol/messages';
-import { REACTIONS } from '../../shared/protocol/room-tools';
+import { MODERATION_NAMES } from '../../shared/protocol/moderation';
+import { REACTIONS, ROOM_TOOL_NAMES } from '../../shared/protocol/room-tools';
 import { serviceRequestSchemas } from '../../shared/protocol/services';
 import {
   joinAsGuest,
@@ -81,6 +82,10 @@ function fieldValue(random: Random, field: string, known: Record<string, string>
   if (field === 'text') return random.pick(['hello', '  ', 'x'.repeat(2100)]);
   if (field === 'raised') return random.next() < 0.5;
   if (field === 'emoji') return random.pick([...REACTIONS, '💩']);
+  // Moderation: plausible settings and answers, so an owner's frames act.
+  if (field === 'locked' || field === 'ask_to_unmute' || field === 'admit')
+    return random.next() < 0.5;
+  if (field === 'role') return random.pick(['admin', 'member', 'owner']);
   if (field === 'sources') return { '0': random.pick(['microphone', 'camera', 'x']) };
   if (field === 'rtpParameters')
     return {
@@ -122,6 +127,20 @@ function mangledSdp(random: Random): string {
 }
 
 const NAMES = Object.keys(upstreamMessageSchemas);
+/**
+ * The messages by kind: media (seed 000 and mediasoup), room tools, moderation.
+ * A frame picks a kind first, so each kind gets its share of the frames
+ * however many messages it has.
+ */
+const KINDS: readonly string[][] = [
+  NAMES.filter(
+    (name) =>
+      !(ROOM_TOOL_NAMES as readonly string[]).includes(name) &&
+      !(MODERATION_NAMES as readonly string[]).includes(name),
+  ),
+  [...ROOM_TOOL_NAMES],
+  [...MODERATION_NAMES],
+];
 
 function randomFrame(random: Random, known: Record<string, string>, cid: string): string | Buffer {
   const roll = random.int(20);
@@ -133,7 +152,7 @@ function randomFrame(random: Random, known: Record<string, string>, cid: string)
   if (roll === 4) return JSON.stringify(['socket.upstream-ping', { cid }]);
   if (roll === 5)
     return JSON.stringify([`${random.pick(['hub', 'x', ''])}.${random.pick(NAMES)}`, { cid }]);
-  const name = random.pick(NAMES);
+  const name = random.pick(random.pick(KINDS));
   const schema = (upstreamMessageSchemas as Record<string, z.ZodType>)[name]!;
   // A message with two forms (the seed's SDP form and the mediasoup form): either one.
   const shape = (
@@ -151,6 +170,7 @@ function randomFrame(random: Random, known: Record<string, string>, cid: string)
 
 const REPLIES = new Set([
   'downstream-access-granted',
+  'downstream-lobby-waiting',
   'downstream-ack',
   'downstream-offer-acknowledged',
   'downstream-response',
@@ -219,6 +239,14 @@ async function fuzzSocket(
 }
 
 let host: TestHost;
+let owners: { id: string; inviteSecret: string } | undefined;
+const ownersHub = () => {
+  if (!owners) {
+    const hub = host.store.createHub('Fuzzing owners');
+    owners = { id: hub.id, inviteSecret: hub.ownerKey };
+  }
+  return owners;
+};
 
 beforeAll(async () => {
   host = await startTestHost();
@@ -229,7 +257,6 @@ afterAll(async () => {
 });
 
 test('10,000 fuzzed frames: exactly one reply each, no internal error, the host carries on', async () => {
-  const random = prng(SEED);
   const reasons = new Map<string, number>();
   const replies = new Map<string, number>();
   // Five sockets at a time, each with its own guest (a fifth of them unbound).
@@ -237,13 +264,18 @@ test('10,000 fuzzed frames: exactly one reply each, no internal error, the host 
     await Promise.all(
       Array.from({ length: 5 }, async (_, i) => {
         const bound = (batch + i) % 5 !== 0;
-        const guest = bound ? await joinAsGuest(host, `Fuzz ${batch + i}`) : undefined;
+        // One in five bound sockets is an owner, so moderation frames reach their handlers too;
+        // in a hub of its own, so ending or locking its meeting leaves the others' alone.
+        const hub = (batch + i) % 5 === 1 ? ownersHub() : host.hub;
+        const guest = bound ? await joinAsGuest(host, `Fuzz ${batch + i}`, hub) : undefined;
         guest?.socket.close();
         const socket = await fuzzSocket(host, guest);
+        // A generator of its own: the socket's frames replay exactly, whatever the others do meanwhile.
+        const random = prng(SEED + batch + i);
         const known: Record<string, string> = {
           user_id: guest?.userId ?? 'u',
           ssid: socket.socketId,
-          hub_id: host.hub.id,
+          hub_id: guest?.room.hub_id ?? host.hub.id,
           room_id: guest?.room.room_id ?? 'r',
           deviceId: 'd',
         };
