@@ -10,7 +10,7 @@ test('a roundtable:// link becomes the https invite link, with its fingerprint t
       `roundtable://join/192.168.1.20:8443?hub=abc&invite=s3cret&fp=${FP.toLowerCase()}`,
     ),
   ).toEqual({
-    inviteUrl: `https://192.168.1.20:8443/#/join?hub=abc&invite=s3cret&fp=${encodeURIComponent(FP)}`,
+    inviteUrl: `https://192.168.1.20:8443/#/join?hub=abc&invite=s3cret&fp=${FP}`,
     origin: 'https://192.168.1.20:8443',
     fingerprint: FP,
   });
@@ -43,6 +43,7 @@ test('the second instance hands over its deep link; invites convert both ways', 
     ]),
   ).toBe('roundtable://join/h?hub=a&invite=b');
   expect(deepLinkFromArgv(['/opt/Roundtable/roundtable'])).toBeUndefined();
-  const invite = `https://10.0.0.2:8443/#/join?hub=a&invite=b&fp=${encodeURIComponent(FP)}`;
+  // As the host prints it: the fingerprint readable.
+  const invite = `https://10.0.0.2:8443/#/join?hub=a&invite=b&fp=${FP}`;
   expect(parseDeepLink(toDeepLink(invite))?.inviteUrl).toBe(invite);
 });

@@ -37,8 +37,13 @@ export function parseDeepLink(link: string): DeepLinkInvite | null {
   }
   const fp = url.searchParams.get('fp');
   const fingerprint = fp && FINGERPRINT.test(fp.toUpperCase()) ? fp.toUpperCase() : null;
-  const query = new URLSearchParams({ hub, invite, ...(fingerprint ? { fp: fingerprint } : {}) });
-  return { inviteUrl: `${origin}/#/join?${query}`, origin, fingerprint };
+  // As the host prints it: the fingerprint readable (colons are fine in a fragment).
+  const query = new URLSearchParams({ hub, invite });
+  return {
+    inviteUrl: `${origin}/#/join?${query}${fingerprint ? `&fp=${fingerprint}` : ''}`,
+    origin,
+    fingerprint,
+  };
 }
 
 /** The roundtable:// link among a (second) instance's command-line arguments, if any. */

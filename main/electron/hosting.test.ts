@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { afterAll, expect, onTestFinished, test } from 'vitest';
 import { joinAsGuest, requestAccess } from '../../testing/host';
 import { processTree } from '../../testing/processes';
 import { enter } from '../../testing/room-member';
@@ -34,6 +34,7 @@ const config = (): HostConfig => ({
 
 test('hosting from the app starts the real host once, with invite, deep link and QR, and stops it', async () => {
   const hosting = new HostingController(config, createLogger('silent'));
+  onTestFinished(() => hosting.stop());
   expect(hosting.info()).toBeNull();
   const [info, again] = await Promise.all([hosting.start(), hosting.start()]);
   expect(again).toBe(info);
