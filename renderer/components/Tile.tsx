@@ -1,4 +1,5 @@
 import {
+  Fragment,
   useEffect,
   useId,
   useRef,
@@ -10,10 +11,14 @@ import {
 import { createPortal } from 'react-dom';
 import { Icon } from './Icon';
 
-/** One entry of a tile's menu (Pin, Unpin, a layout switch). */
+/** One entry of a tile's menu (Pin, Unpin, a layout switch, an admin's Mute microphone). */
 export interface TileAction {
   label: string;
   run(): void;
+  /** Starts a new group: a line above it (not at the top of the menu). */
+  separated?: boolean;
+  /** Cannot be undone (Remove from meeting): shown in red. */
+  danger?: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export function Tile({
   testId,
   large = false,
   overlay = null,
+  role = null,
 }: {
   /** The caption, e.g. "Ada (you)" or "Ben's screen". */
   name: string;
@@ -64,6 +70,8 @@ export function Tile({
   large?: boolean;
   /** Drawn over the video: a raised hand, reactions (features/room-tools). */
   overlay?: ReactNode;
+  /** "Owner" or "Admin": a badge after the name, where the tile is wide enough. */
+  role?: string | null;
 }) {
   const classes = ['tile'];
   if (speaking) classes.push('speaking');
@@ -83,7 +91,20 @@ export function Tile({
           </div>
         )}
         {overlay}
-        {actions.length > 0 && <TileMenu name={menuName} actions={actions} testId={testId} />}
+        {actions.length > 0 && (
+          <ActionMenu
+            label={`Options for ${menuName}`}
+            actions={actions}
+            className="tile-menu"
+            // Pinning moves the tile (to the spotlight or back): find its button where it is now.
+            refocus={() =>
+              [...document.querySelectorAll<HTMLElement>('figure.tile')]
+                .find((tile) => tile.dataset.testid === testId)
+                ?.querySelector<HTMLElement>('.tile-menu-button')
+                ?.focus()
+            }
+          />
+        )}
         <figcaption>
           {muted && (
             <span className="badge">
@@ -105,6 +126,7 @@ export function Tile({
             </span>
           )}
           <span className="name">{name}</span>
+          {role && <span className="badge role-badge">{role}</span>}
           {reconnecting && (
             <span className="badge status-badge" aria-label={`${name} is reconnecting`} role="img">
               Reconnecting…
@@ -117,20 +139,24 @@ export function Tile({
 }
 
 /**
- * The tile's menu: a button always there for touch and keyboard (not only on
- * hover) and a short list over the page (a small tile or a scrolling strip
- * does not cut it off). Arrow keys move, Esc closes with the focus back on
- * the button, Tab closes and moves on, a press outside, a scroll or a resize
- * closes it.
+ * A tile's (or a person's) menu: a button always there for touch and keyboard
+ * (not only on hover) and a short list over the page (a small tile or a
+ * scrolling strip does not cut it off). Arrow keys move, Esc closes with the
+ * focus back on the button, Tab closes and moves on, a press outside, a
+ * scroll or a resize closes it. After a choice, `refocus` puts the focus
+ * back (by default on the button, if it is still there).
  */
-function TileMenu({
-  name,
+export function ActionMenu({
+  label,
   actions,
-  testId,
+  className,
+  refocus,
 }: {
-  name: string;
+  /** The button's and the menu's name, e.g. "Options for Ben" or "More actions for Ben". */
+  label: string;
   actions: TileAction[];
-  testId: string;
+  className: string;
+  refocus?(): void;
 }) {
   const [open, setOpen] = useState<{ focus: 'first' | 'last'; place: CSSProperties } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -176,14 +202,11 @@ function TileMenu({
 
   const choose = (action: TileAction) => {
     setOpen(null);
+    // Back on the button first: a dialog the action opens gives the focus back to it.
+    button.current?.focus();
     action.run();
-    // Pinning moves the tile (to the spotlight or back): find its button where it is now.
-    requestAnimationFrame(() =>
-      [...document.querySelectorAll<HTMLElement>('figure.tile')]
-        .find((tile) => tile.dataset.testid === testId)
-        ?.querySelector<HTMLElement>('.tile-menu-button')
-        ?.focus(),
-    );
+    const own = button.current;
+    requestAnimationFrame(() => (refocus ? refocus() : own?.isConnected && own.focus()));
   };
 
   const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {
@@ -217,13 +240,13 @@ function TileMenu({
   };
 
   return (
-    <div className={`tile-menu${open ? ' open' : ''}`}>
+    <div className={`${className}${open ? ' open' : ''}`}>
       <button
         ref={button}
         type="button"
         className="tile-menu-button"
-        aria-label={`Options for ${name}`}
-        title={`Options for ${name}`}
+        aria-label={label}
+        title={label}
         aria-haspopup="menu"
         aria-expanded={open !== null}
         aria-controls={open ? menuId : undefined}
@@ -238,21 +261,24 @@ function TileMenu({
             ref={menu}
             id={menuId}
             role="menu"
-            aria-label={`Options for ${name}`}
+            aria-label={label}
             className="tile-menu-list"
             style={open.place}
             onKeyDown={onMenuKey}
           >
-            {actions.map((action) => (
-              <button
-                key={action.label}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                onClick={() => choose(action)}
-              >
-                {action.label}
-              </button>
+            {actions.map((action, index) => (
+              <Fragment key={action.label}>
+                {action.separated && index > 0 && <div role="separator" />}
+                <button
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className={action.danger ? 'danger-item' : undefined}
+                  onClick={() => choose(action)}
+                >
+                  {action.label}
+                </button>
+              </Fragment>
             ))}
           </div>,
           document.body,

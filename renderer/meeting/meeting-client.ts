@@ -1,3 +1,4 @@
+import { ModerationClient } from '../features/moderation/moderation-client';
 import { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { Connection, type ConnectionOptions } from './connection';
@@ -13,6 +14,7 @@ import { Subscriber, type VideoStats } from './subscriber';
  *   publisher.ts    what we send: microphone, camera, screen; mute; devices
  *   subscriber.ts   what we receive: peers, consumers, layers, stats, members
  *   features/room-tools/room-tools-client.ts   chat, hands, reactions
+ *   features/moderation/moderation-client.ts   what owners and admins do, and its effects on us
  *   link.ts         one connection's socket and transports, shared by the three
  */
 export class MeetingClient {
@@ -21,16 +23,19 @@ export class MeetingClient {
   private readonly connection: Connection;
   /** Chat, raised hands and reactions. */
   readonly tools: RoomToolsClient;
+  /** Mute, remove, end, lock, lobby, ask to unmute, roles, the invite link. */
+  readonly moderation: ModerationClient;
 
   constructor(store: MeetingStore, storage: Storage = localStorage, options?: ConnectionOptions) {
     this.publisher = new Publisher(store);
     this.subscriber = new Subscriber(store);
     this.tools = new RoomToolsClient(store);
+    this.moderation = new ModerationClient(store, this.publisher);
     this.connection = new Connection(
       store,
       this.publisher,
       this.subscriber,
-      [this.tools],
+      [this.tools, this.moderation],
       storage,
       options,
     );

@@ -1,6 +1,8 @@
 import type { types } from 'mediasoup-client';
+import type { ModeratedSource } from '../../shared/protocol/moderation';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import { signalProduce } from '../../shared/client/transport-signaling';
+import { isForbidden } from '../features/moderation/describe';
 import type { MeetingStore } from '../state/store';
 import type { Link } from './link';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media';
@@ -65,10 +67,28 @@ export class Publisher {
     }
   }
 
-  /** One producer per source; the microphone starts paused when muted. */
+  /**
+   * One producer per source. A microphone the host refuses to take unmuted
+   * (the meeting asks people to ask before they unmute) is published muted.
+   */
   private async produce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    try {
+      await this.produceOnce(source, track);
+    } catch (error) {
+      if (source !== 'microphone' || !isForbidden(error) || !this.state.localMedia.micOn)
+        throw error;
+      this.state.setLocalMedia({ micOn: false });
+      this.state.unmuteRefused();
+      await this.produceOnce(source, track);
+    }
+  }
+
+  /** The microphone starts paused when muted, or when we may not unmute now. */
+  private async produceOnce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
     const link = this.link;
     if (!link || this.producers.has(source) || this.producing.has(source)) return;
+    if (source === 'microphone' && this.state.localMedia.micOn && !this.state.moderation.mayUnmute)
+      this.holdBackUnmute();
     const paused = source === 'microphone' && !this.state.localMedia.micOn;
     this.producing.add(source);
     try {
@@ -102,8 +122,45 @@ export class Publisher {
       ?.request(paused ? 'upstream-producer-pause' : 'upstream-producer-resume', {
         producer_id: producer.id,
       })
-      // A lost socket: the rejoin publishes the state as it is then.
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        // The meeting asks to unmute and no admin let us: muted again, and the room says why.
+        if (!paused && isForbidden(error) && this.producers.get('microphone') === producer) {
+          producer.pause();
+          this.state.setLocalMedia({ micOn: false });
+          this.state.unmuteRefused();
+        }
+        // A lost socket: the rejoin publishes the state as it is then.
+      });
+  }
+
+  /** We may not unmute now: stay muted and let the room offer raising the hand instead. */
+  private holdBackUnmute(): void {
+    this.state.setLocalMedia({ micOn: false });
+    this.state.unmuteRefused();
+  }
+
+  /**
+   * An admin (or the ask-to-unmute setting) switched one of our sources off.
+   * The host already paused the microphone's producer or closed the camera's
+   * or screen's: we follow locally, as if the person had pressed the button.
+   */
+  switchedOffByHost(source: ModeratedSource): void {
+    if (source === 'microphone') {
+      this.state.setLocalMedia({ micOn: false });
+      this.producers.get('microphone')?.pause();
+      return;
+    }
+    const closedByHost = source === 'camera' ? 'camera' : 'screen';
+    this.producers.get(closedByHost)?.close();
+    this.producers.delete(closedByHost);
+    if (source === 'camera') {
+      this.state.localMedia.camTrack?.stop();
+      this.state.setLocalMedia({ camOn: false, camTrack: null });
+      return;
+    }
+    this.endScreenShare();
+    // Its sound, if any, is ours to stop.
+    void this.closeProducer('screen-audio');
   }
 
   private async closeProducer(source: MediaSource): Promise<void> {
@@ -121,8 +178,13 @@ export class Publisher {
     await this.produce(source, track).catch(() => undefined);
   }
 
-  /** Mute and unmute: the producer is paused, the track kept, so unmuting is instant. */
+  /**
+   * Mute and unmute: the producer is paused, the track kept, so unmuting is
+   * instant. While the meeting asks to unmute and no admin let us, unmuting
+   * stays muted and the room offers raising the hand.
+   */
   async setMicOn(on: boolean): Promise<void> {
+    if (on && !this.state.moderation.mayUnmute) return this.holdBackUnmute();
     this.state.setLocalMedia({ micOn: on });
     const producer = this.producers.get('microphone');
     if (producer) await this.setPaused(producer, !on);
@@ -160,7 +222,11 @@ export class Publisher {
       return;
     }
     this.state.localMedia.micTrack?.stop();
-    this.state.setLocalMedia({ micTrack: track, micOn: true, micError: null });
+    this.state.setLocalMedia({
+      micTrack: track,
+      micOn: this.state.moderation.mayUnmute,
+      micError: null,
+    });
     await this.closeProducer('microphone');
     if (this.link?.device.canProduce('audio')) await this.produceNow('microphone', track);
   }

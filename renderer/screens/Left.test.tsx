@@ -68,3 +68,37 @@ test('on its way back it says so and does not start twice', () => {
   fireEvent.click(button);
   expect(retry).not.toHaveBeenCalled();
 });
+
+test('removed: the host\u2019s words, no way back in from here, only Home', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: 'removed', connection: 'failed' });
+  useMeeting
+    .getState()
+    .setMeetingClosed({ reason: 'removed', message: 'Ada removed you from the meeting' });
+  const retry = renderLeft();
+  expect(screen.getByRole('heading').textContent).toBe('You were removed from the meeting');
+  expect(screen.getByText('Ada removed you from the meeting')).toBeTruthy();
+  expect(screen.queryByRole('button', { name: /Rejoin/ })).toBeNull();
+  fireEvent.click(screen.getByRole('button', { name: 'Home' }));
+  expect(retry).not.toHaveBeenCalled();
+  expect(useMeeting.getState().session.phase).toBe('home');
+});
+
+test('ended for everyone: says who ended it, and Rejoin starts it again', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: 'ended', connection: 'failed' });
+  useMeeting
+    .getState()
+    .setMeetingClosed({ reason: 'ended', message: 'Ada ended the meeting for everyone' });
+  const retry = renderLeft();
+  expect(screen.getByRole('heading').textContent).toBe('Ada ended the meeting for everyone');
+  fireEvent.click(screen.getByRole('button', { name: 'Rejoin' }));
+  expect(retry).toHaveBeenCalledOnce();
+});
+
+test('revoked: no rejoin; the words of an earlier ending do not leak into this one', () => {
+  useMeeting.getState().setSession({ phase: 'left', ended: 'revoked', connection: 'failed' });
+  useMeeting.getState().setMeetingClosed({ reason: 'ended', message: 'Someone ended it' });
+  renderLeft();
+  expect(screen.getByRole('heading').textContent).toBe('Your membership was revoked');
+  expect(screen.queryByText('Someone ended it')).toBeNull();
+  expect(screen.queryByRole('button', { name: /Rejoin/ })).toBeNull();
+});

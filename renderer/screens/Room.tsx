@@ -1,9 +1,15 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { AudioSink } from '../components/AudioSink';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { PeoplePanel } from '../components/PeoplePanel';
 import { ScreenPicker } from '../components/ScreenPicker';
 import { InviteCard } from '../features/invite/InviteCard';
+import { ConfirmDialog } from '../features/moderation/ConfirmDialog';
+import { describeModerationError } from '../features/moderation/describe';
+import { LobbyCard } from '../features/moderation/LobbyCard';
+import { ModerationDialogs } from '../features/moderation/ModerationDialogs';
+import { isAdmin } from '../features/moderation/peer-actions';
+import { UnmutePrompt } from '../features/moderation/UnmutePrompt';
 import { Notices } from '../features/notices/Notices';
 import { RoomToolPanels } from '../features/room-tools/RoomToolPanels';
 import { ShortcutsHelp } from '../features/shortcuts/ShortcutsHelp';
@@ -41,71 +47,46 @@ function useTabTitle(count: number) {
 }
 
 /**
- * "Leave the meeting?" with Leave and Stay: Esc, Stay and a click on the
- * backdrop stay; the focus starts on Leave and goes back where it was.
+ * "Leave the meeting?" with Leave and Stay (and, for admins, End for
+ * everyone, as Google Meet offers): Esc, Stay and a click on the backdrop
+ * stay; the focus starts on Leave and goes back where it was.
  */
 function LeaveDialog({
   open,
   onStay,
   onLeave,
+  onEndForEveryone,
 }: {
   open: boolean;
   onStay(): void;
   onLeave(): void;
+  onEndForEveryone(): void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const leave = useRef<HTMLButtonElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!open || !dialog) return;
-    const before = document.activeElement as HTMLElement | null;
-    if (!dialog.open) dialog.showModal();
-    leave.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      if (before?.isConnected) before.focus();
-    };
-  }, [open]);
+  const admin = useMeeting((s) => isAdmin(s.session.self?.privilege));
   return (
-    <dialog
-      ref={ref}
-      className="leave-dialog"
-      aria-labelledby={titleId}
-      aria-describedby={textId}
-      // Esc: we stay (at once, before the browser's close event), and the browser closes the dialog.
+    <ConfirmDialog
+      open={open}
+      title="Leave the meeting?"
       onCancel={onStay}
-      onClose={onStay}
-      onClick={(event) => {
-        if (event.target !== ref.current) return;
-        const box = ref.current.getBoundingClientRect();
-        const inside =
-          event.clientX >= box.left &&
-          event.clientX <= box.right &&
-          event.clientY >= box.top &&
-          event.clientY <= box.bottom;
-        if (!inside) onStay();
-      }}
+      buttons={[
+        { label: 'Stay', onClick: onStay },
+        ...(admin
+          ? [
+              {
+                label: 'End for everyone',
+                tone: 'danger-outline' as const,
+                onClick: onEndForEveryone,
+              },
+            ]
+          : []),
+        { label: 'Leave', tone: 'danger', onClick: onLeave, autoFocus: true },
+      ]}
     >
-      {open && (
-        <>
-          <h2 id={titleId}>Leave the meeting?</h2>
-          <p id={textId}>
-            You can come back with the same invite link. Next time, hold Shift while clicking Leave
-            to leave at once.
-          </p>
-          <div className="leave-dialog-buttons">
-            <button type="button" onClick={onStay}>
-              Stay
-            </button>
-            <button ref={leave} type="button" className="danger" onClick={onLeave}>
-              Leave
-            </button>
-          </div>
-        </>
-      )}
-    </dialog>
+      <p>
+        You can come back with the same invite link. Next time, hold Shift while clicking Leave to
+        leave at once.
+      </p>
+    </ConfirmDialog>
   );
 }
 
@@ -117,7 +98,10 @@ export function Room() {
   const peoplePanelOpen = useMeeting((s) => s.ui.peoplePanelOpen);
   const chatOpen = useMeeting((s) => s.chat.panelOpen);
   const host = hostOf(useMeeting((s) => s.session.target?.origin));
-  const selfName = loadPreferences().displayName || 'You';
+  // The room's name for us (" (2)" added when names repeat), else the one we typed.
+  const selfName =
+    useMeeting((s) => s.session.self?.displayName) || loadPreferences().displayName || 'You';
+  const notify = useMeeting((s) => s.showModerationNotice);
   const [confirmingLeave, setConfirmingLeave] = useState(false);
   const count = Object.keys(peers).length + 1;
   useTabTitle(count);
@@ -148,6 +132,9 @@ export function Room() {
       <ScreenPicker />
       <ShortcutsHelp />
       <Notices />
+      <LobbyCard />
+      <UnmutePrompt />
+      <ModerationDialogs />
       {Object.values(peers).flatMap((peer) =>
         Object.values(peer.tracks)
           .filter((track) => track.kind === 'audio' && track.track)
@@ -158,6 +145,12 @@ export function Room() {
         open={confirmingLeave}
         onStay={() => setConfirmingLeave(false)}
         onLeave={actions.leave}
+        onEndForEveryone={() => {
+          setConfirmingLeave(false);
+          void client.moderation
+            .endMeeting()
+            .catch((error: unknown) => notify(describeModerationError(error)));
+        }}
       />
     </main>
   );

@@ -1,26 +1,26 @@
 import { useEffect, useId, useState } from 'react';
 import { useMeeting } from '../../state/store';
-import { useInviteCheck } from './invite-check';
 import { inviteLinkFor, readJoinLink } from './invite-link';
-import { MeetingInvite } from './InviteLink';
+import { MeetingInvite, useShareInvite } from './InviteLink';
 import './invite.css';
 
 /**
- * The owner opened the meeting with the owner link: once in the room (the
- * credential is kept by then), the address bar shows the invite link
- * instead, so copying the address shares no owner key.
+ * Once in the room (the credential is kept by then), the address bar shows
+ * the link to share: the owner opened the meeting with the owner link, so
+ * copying the address shares no owner key; or an admin made a new link, so
+ * the address is not one that no longer works.
  */
-function useOwnerKeyOutOfAddress() {
+function useShareLinkInAddress() {
   const target = useMeeting((s) => s.session.target);
   const inRoom = useMeeting((s) => s.session.phase === 'in-room');
-  const { check } = useInviteCheck(target);
+  const { share } = useShareInvite(target);
   useEffect(() => {
-    if (!inRoom || !target || check.state !== 'valid' || !check.owner) return;
+    if (!inRoom || !target || share === null || target.invite === share) return;
     if (target.origin !== location.origin) return;
     const address = readJoinLink(location.href);
-    if ('target' in address && address.target.invite === target.invite)
-      history.replaceState(history.state, '', inviteLinkFor(target, check.shareInvite));
-  }, [inRoom, target, check]);
+    if ('target' in address && address.target.invite !== share)
+      history.replaceState(history.state, '', inviteLinkFor(target, share));
+  }, [inRoom, target, share]);
 }
 
 /** Alone in the room: "You're the only one here", with the invite link, Copy and a QR code. */
@@ -29,7 +29,7 @@ export function InviteCard() {
   const inRoom = useMeeting((s) => s.session.phase === 'in-room');
   const [hidden, setHidden] = useState(false);
   const headingId = useId();
-  useOwnerKeyOutOfAddress();
+  useShareLinkInAddress();
   if (!inRoom || !alone || hidden) return null;
   return (
     <section className="invite-card" aria-labelledby={headingId}>

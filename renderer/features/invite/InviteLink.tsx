@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useContext, useEffect, useId, useRef, useState } from 'react';
+import { MeetingClientContext } from '../../meeting/context';
 import { useInviteCheck } from './invite-check';
 import { inviteLinkFor } from './invite-link';
 import { QrCode } from './QrCode';
-import { useMeeting } from '../../state/store';
+import { useMeeting, type JoinTarget } from '../../state/store';
 import './invite.css';
 
 type CopyState = 'idle' | 'copied' | 'select';
@@ -62,16 +63,35 @@ export function CopyLink({ link, qrSize }: { link: string; qrSize: number }) {
 }
 
 /**
+ * The invite secret to share now: in the room, the host's current one
+ * (hub.get_invite, so a link an admin replaced is never shown); before that,
+ * the one the invite check gave. Null while neither is known.
+ */
+export function useShareInvite(target: JoinTarget | null) {
+  const { check, retry } = useInviteCheck(target);
+  const client = useContext(MeetingClientContext);
+  const current = useMeeting((s) => s.moderation.shareInvite);
+  const share = current ?? (check.state === 'valid' ? check.shareInvite : null);
+  return {
+    share,
+    check,
+    retry: () => {
+      retry();
+      void client?.moderation.refreshInvite().catch(() => undefined);
+    },
+  };
+}
+
+/**
  * This meeting's invite: the link built from the hub and the invite secret
  * the host said to share (never the owner key the owner may have opened it
  * with), or what stands in the way of showing it.
  */
 export function MeetingInvite({ qrSize }: { qrSize: number }) {
   const target = useMeeting((s) => s.session.target);
-  const { check, retry } = useInviteCheck(target);
+  const { share, check, retry } = useShareInvite(target);
   if (!target) return null;
-  if (check.state === 'valid')
-    return <CopyLink link={inviteLinkFor(target, check.shareInvite)} qrSize={qrSize} />;
+  if (share !== null) return <CopyLink link={inviteLinkFor(target, share)} qrSize={qrSize} />;
   if (check.state === 'checking') return <p className="muted">Getting the invite link…</p>;
   return (
     <div className="stack">

@@ -11,12 +11,19 @@ export function setNoticeSound(on: boolean, storage: Storage = localStorage): vo
 
 let context: AudioContext | undefined;
 
-/** A soft two-note chime: rising for a join, falling for a leave. Silent where audio cannot start. */
-export function chime(kind: 'joined' | 'left'): void {
+/** The notes of each chime: rising for a join, falling for a leave, a rising triple for a knock. */
+const NOTES = {
+  joined: [523.25, 659.25],
+  left: [659.25, 523.25],
+  knock: [587.33, 739.99, 880],
+} as const;
+
+/** A soft chime for a join, a leave or someone asking to join. Silent where audio cannot start. */
+export function chime(kind: keyof typeof NOTES): void {
   try {
     context ??= new AudioContext();
     const now = context.currentTime;
-    const notes = kind === 'joined' ? [523.25, 659.25] : [659.25, 523.25];
+    const notes = NOTES[kind];
     notes.forEach((frequency, i) => {
       const oscillator = context!.createOscillator();
       const gain = context!.createGain();

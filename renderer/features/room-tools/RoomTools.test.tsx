@@ -32,11 +32,9 @@ function renderRoom(tools: Partial<MeetingClient['tools']> = {}) {
 
 beforeEach(() => {
   useMeeting.setState(useMeeting.getInitialState());
-  useMeeting
-    .getState()
-    .setSession({
-      self: { userId: 'u-me', peerId: 'me', roomId: 'r', displayName: 'Me', privilege: 7 },
-    });
+  useMeeting.getState().setSession({
+    self: { userId: 'u-me', peerId: 'me', roomId: 'r', displayName: 'Me', privilege: 7 },
+  });
 });
 
 test('chat shows sender, time and text as text, with its links as links; unread clears on opening', () => {

@@ -3,6 +3,8 @@ import { DeviceMenu } from '../../components/DeviceMenu';
 import { HostingPanel } from '../../components/HostingPanel';
 import { Icon, type IconName } from '../../components/Icon';
 import { InviteButton } from '../../features/invite/InviteButton';
+import { HostControls } from '../../features/moderation/HostControls';
+import { RoomStatus } from '../../features/moderation/RoomStatus';
 import { RoomToolButtons } from '../../features/room-tools/RoomToolButtons';
 import { useMeetingClient } from '../../meeting/context';
 import { camState, micState } from '../../state/media-state';
@@ -50,7 +52,10 @@ function ControlButton({
   );
 }
 
-/** The meeting's controls: microphone, camera, screen, layout, people, tools, devices, leave. */
+/**
+ * The meeting's controls: microphone, camera, screen, layout, people, tools,
+ * devices, host controls (admins), leave; and whether the meeting is locked.
+ */
 export function ControlBar({
   actions,
 }: {
@@ -61,6 +66,7 @@ export function ControlBar({
   const sharing = useMeeting((s) => s.localMedia.sharing);
   const mic = useMeeting(micState);
   const cam = useMeeting(camState);
+  const mayUnmute = useMeeting((s) => s.moderation.mayUnmute);
   const { peoplePanelOpen, layout } = useMeeting((s) => s.ui);
   const setUi = useMeeting((s) => s.setUi);
   const nav = useRef<HTMLElement>(null);
@@ -80,6 +86,7 @@ export function ControlBar({
   }, []);
   return (
     <nav ref={nav} className="controls" aria-label="Meeting controls">
+      <RoomStatus />
       <div className="ctl-group">
         {mic === 'unavailable' ? (
           <ControlButton
@@ -95,7 +102,13 @@ export function ControlBar({
             icon={mic === 'on' ? 'mic' : 'micOff'}
             tone={mic === 'on' ? undefined : 'off'}
             label={mic === 'on' ? 'Mute' : 'Unmute'}
-            title={mic === 'on' ? 'Mute your microphone (M)' : 'Unmute your microphone (M)'}
+            title={
+              mic === 'on'
+                ? 'Mute your microphone (M)'
+                : mayUnmute
+                  ? 'Unmute your microphone (M)'
+                  : 'The meeting asks you to raise your hand before you unmute (M)'
+            }
             onClick={actions.mic}
           />
         )}
@@ -147,6 +160,7 @@ export function ControlBar({
         <RoomToolButtons />
         <InviteButton />
         <DeviceMenu />
+        <HostControls />
         <HostingPanel />
       </div>
       <div className="ctl-group">

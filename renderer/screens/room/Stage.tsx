@@ -3,6 +3,8 @@ import { Icon } from '../../components/Icon';
 import { RemoteVideo } from '../../components/RemoteVideo';
 import { Tile, type TileAction } from '../../components/Tile';
 import { VideoView } from '../../components/VideoView';
+import { roleLabel } from '../../features/moderation/peer-actions';
+import { usePeerActions } from '../../features/moderation/use-peer-actions';
 import { TileOverlay } from '../../features/room-tools/TileOverlay';
 import { useMeetingClient } from '../../meeting/context';
 import { micState } from '../../state/media-state';
@@ -31,6 +33,8 @@ interface TileModel {
   speaking: boolean;
   reconnecting: boolean;
   screen: boolean;
+  /** "Owner" or "Admin" beside the name; null for everyone else and for screens. */
+  role: string | null;
 }
 
 const trackOf = (peer: RemotePeer, source: RemoteTrack['source']) =>
@@ -103,6 +107,8 @@ function Grid({ count, children }: { count: number; children: ReactNode }) {
 /** The meeting's tiles; `selfName` is our own name. */
 export function Stage({ selfName }: { selfName: string }) {
   const peers = useMeeting((s) => s.room.peers);
+  const selfRole = roleLabel(useMeeting((s) => s.session.self?.privilege));
+  const moderationActions = usePeerActions();
   const activeSpeakerId = useMeeting((s) => s.room.activeSpeakerId);
   const selfPeerId = useMeeting((s) => s.session.self?.peerId ?? null);
   const { camOn, sharing, camTrack } = useMeeting((s) => s.localMedia);
@@ -126,20 +132,23 @@ export function Stage({ selfName }: { selfName: string }) {
       speaking: mic === 'on' && selfPeerId !== null && activeSpeakerId === selfPeerId,
       reconnecting: false,
       screen: false,
+      role: selfRole,
     },
     ...remotePeers.map((peer) => {
       const mic = trackOf(peer, 'microphone');
+      const name = peer.displayName;
       return {
         key: `tile-${peer.peerId}`,
         peerId: peer.peerId,
-        name: peer.fullname,
+        name,
         avatarName: peer.fullname,
-        menuName: peer.fullname,
-        video: remoteVideo(peer, trackOf(peer, 'camera'), `${peer.fullname}'s video`),
+        menuName: name,
+        video: remoteVideo(peer, trackOf(peer, 'camera'), `${name}'s video`),
         muted: !mic || mic.paused,
         speaking: peer.peerId === activeSpeakerId,
         reconnecting: peer.reconnecting,
         screen: false,
+        role: roleLabel(peer.privilege),
       };
     }),
   ];
@@ -149,15 +158,16 @@ export function Stage({ selfName }: { selfName: string }) {
       .map((peer) => ({
         key: `screen-${peer.peerId}`,
         peerId: peer.peerId,
-        name: `${peer.fullname}'s screen`,
+        name: `${peer.displayName}'s screen`,
         avatarName: peer.fullname,
         // Not "…'s screen" again: that names the video (people and tests find it by it).
-        menuName: `${peer.fullname}'s shared screen`,
-        video: remoteVideo(peer, trackOf(peer, 'screen'), `${peer.fullname}'s screen`),
+        menuName: `${peer.displayName}'s shared screen`,
+        video: remoteVideo(peer, trackOf(peer, 'screen'), `${peer.displayName}'s screen`),
         muted: false,
         speaking: false,
         reconnecting: false,
         screen: true,
+        role: null,
       })),
     ...(sharing
       ? [
@@ -172,6 +182,7 @@ export function Stage({ selfName }: { selfName: string }) {
             speaking: false,
             reconnecting: false,
             screen: true,
+            role: null,
           },
         ]
       : []),
@@ -188,14 +199,19 @@ export function Stage({ selfName }: { selfName: string }) {
   const large = pinned ?? screens[0] ?? (layout === 'speaker' ? speaker : undefined);
   const rest = large ? all.filter((tile) => tile !== large) : all;
 
-  const actionsFor = (tile: TileModel): TileAction[] => [
-    tile === pinned
-      ? { label: 'Unpin', run: () => setPinnedKey(null) }
-      : { label: 'Pin', run: () => setPinnedKey(tile.key) },
-    layout === 'grid'
-      ? { label: 'Speaker view', run: () => setUi({ layout: 'speaker' }) }
-      : { label: 'Grid view', run: () => setUi({ layout: 'grid' }) },
-  ];
+  const actionsFor = (tile: TileModel): TileAction[] => {
+    const peer = tile.peerId === null ? undefined : peers[tile.peerId];
+    return [
+      tile === pinned
+        ? { label: 'Unpin', run: () => setPinnedKey(null) }
+        : { label: 'Pin', run: () => setPinnedKey(tile.key) },
+      layout === 'grid'
+        ? { label: 'Speaker view', run: () => setUi({ layout: 'speaker' }) }
+        : { label: 'Grid view', run: () => setUi({ layout: 'grid' }) },
+      // An admin's actions on the person (a screen's tile: stopping the share).
+      ...(peer ? moderationActions(peer, tile.screen ? ['stop-screen'] : undefined) : []),
+    ];
+  };
 
   const renderTile = (tile: TileModel, isLarge = false) => (
     <Tile
@@ -209,6 +225,7 @@ export function Stage({ selfName }: { selfName: string }) {
       speaking={tile.speaking}
       pinned={tile === pinned}
       actions={actionsFor(tile)}
+      role={tile.role}
       large={isLarge}
       overlay={tile.screen ? null : <TileOverlay peerId={tile.peerId} />}
     >
