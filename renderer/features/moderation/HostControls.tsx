@@ -1,5 +1,5 @@
-import { useId, useRef, useState } from 'react';
-import { returnFocus, useDismiss } from '../../components/use-dismiss';
+import { useId, useState } from 'react';
+import { closeControlMenu, ControlMenu } from '../../components/ControlMenu';
 import { useMeetingClient } from '../../meeting/context';
 import { useMeeting } from '../../state/store';
 import type { RoomSettings } from '../../../shared/protocol/moderation';
@@ -53,8 +53,8 @@ function SettingSwitch({
 /**
  * The control bar's Host controls, for owners and admins only: lock the
  * meeting, ask people to ask before they unmute, mute everyone, stop every
- * camera, a new invite link, end the meeting for everyone. A disclosure like
- * Devices: Esc and a click outside close it, focus goes back to its button.
+ * camera, a new invite link, end the meeting for everyone. A control-bar
+ * menu like Devices (ControlMenu): Esc and a click outside close it.
  */
 export function HostControls() {
   const admin = useMeeting((s) => isAdmin(s.session.self?.privilege));
@@ -66,20 +66,7 @@ function HostControlsMenu() {
   const settings = useMeeting((s) => s.moderation.settings);
   const notify = useMeeting((s) => s.showModerationNotice);
   const setConfirming = useMeeting((s) => s.setConfirming);
-  const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<keyof RoomSettings | null>(null);
-  const menu = useRef<HTMLDetailsElement>(null);
-  const button = useRef<HTMLElement>(null);
-
-  useDismiss(open, [menu], (how) => {
-    setOpen(false);
-    returnFocus(button.current, how === 'escape', menu.current);
-  });
-
-  const closeMenu = () => {
-    setOpen(false);
-    returnFocus(button.current, true);
-  };
 
   const change = (key: keyof RoomSettings, on: boolean) => {
     setBusy(key);
@@ -89,8 +76,8 @@ function HostControlsMenu() {
       .finally(() => setBusy(null));
   };
 
-  const muteAll = (source: 'microphone' | 'camera') => {
-    closeMenu();
+  const muteAll = (source: 'microphone' | 'camera', item: HTMLElement) => {
+    closeControlMenu(item);
     client.moderation.muteAll(source).then(
       () =>
         notify(
@@ -103,20 +90,12 @@ function HostControlsMenu() {
   };
 
   return (
-    <details
-      ref={menu}
+    <ControlMenu
       className="host-controls"
-      open={open}
-      onToggle={(event) => setOpen(event.currentTarget.open)}
+      icon={<ModerationIcon name="shield" size={22} />}
+      label="Host controls"
+      title="Host controls: lock the meeting, mute everyone, end it for everyone"
     >
-      <summary
-        ref={button}
-        className="ctl"
-        title="Host controls: lock the meeting, mute everyone, end it for everyone"
-      >
-        <ModerationIcon name="shield" size={22} />
-        <span className="ctl-label">Host controls</span>
-      </summary>
       <div className="hc-panel">
         <h2 className="hc-title">Host controls</h2>
         <SettingSwitch
@@ -134,16 +113,16 @@ function HostControlsMenu() {
           onChange={(on) => change('ask_to_unmute', on)}
         />
         <div className="hc-actions">
-          <button type="button" onClick={() => muteAll('microphone')}>
+          <button type="button" onClick={(event) => muteAll('microphone', event.currentTarget)}>
             Mute everyone
           </button>
-          <button type="button" onClick={() => muteAll('camera')}>
+          <button type="button" onClick={(event) => muteAll('camera', event.currentTarget)}>
             Stop everyone’s camera
           </button>
           <button
             type="button"
-            onClick={() => {
-              closeMenu();
+            onClick={(event) => {
+              closeControlMenu(event.currentTarget);
               setConfirming({ kind: 'rotate-invite', showLink: true });
             }}
           >
@@ -153,14 +132,14 @@ function HostControlsMenu() {
         <button
           type="button"
           className="danger hc-end"
-          onClick={() => {
-            closeMenu();
+          onClick={(event) => {
+            closeControlMenu(event.currentTarget);
             setConfirming({ kind: 'end' });
           }}
         >
           End meeting for everyone
         </button>
       </div>
-    </details>
+    </ControlMenu>
   );
 }
