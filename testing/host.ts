@@ -73,27 +73,36 @@ export interface TestGuest {
   socket: MessageSocket;
   userId: string;
   room: RoomData;
+  /** What the host made the guest (PRIVILEGE: a visitor, a member, the owner). */
+  privilege: number;
 }
 
 /**
  * A guest of `hub` through the client door, from Node with the same shared
  * client the renderer uses: guest credential, socket, room.get and
- * yp.bind_socket done, identity set for room messages.
+ * yp.bind_socket done, identity set for room messages. A hub whose
+ * `inviteSecret` is null makes a visitor (no invite: may only knock);
+ * `userAgent` is what the socket says it is (admins see it with a knock).
  */
 export async function joinAsGuest(
   host: Pick<TestHost, 'origin' | 'wsUrl'> & { hub: Pick<Hub, 'id' | 'inviteSecret'> },
   fullname: string,
-  hub: Pick<Hub, 'id' | 'inviteSecret'> = host.hub,
+  hub: { id: string; inviteSecret: string | null } = host.hub,
+  options: { userAgent?: string } = {},
 ): Promise<TestGuest> {
   const services = new ServiceClient(host.origin);
   const guest = await services.call('yp.create_guest', {
     hub_id: hub.id,
     device_id: `device-${fullname}`,
     fullname,
-    invite: hub.inviteSecret,
+    ...(hub.inviteSecret === null ? {} : { invite: hub.inviteSecret }),
   });
   services.auth = guest.auth;
-  const socket = await MessageSocket.connect(host.wsUrl);
+  const socket = options.userAgent
+    ? await helloFrom(
+        new NodeWebSocket(host.wsUrl, { headers: { 'user-agent': options.userAgent } }),
+      )
+    : await MessageSocket.connect(host.wsUrl);
   const room = await bindSocketToRoom(services, {
     socketId: socket.socketId,
     hubId: hub.id,
@@ -101,7 +110,14 @@ export async function joinAsGuest(
     deviceId: `device-${fullname}`,
   });
   socket.identity = { user_id: guest.user_id, hub_id: hub.id, room_id: room.room_id };
-  return { services, socket, userId: guest.user_id, room };
+  return { services, socket, userId: guest.user_id, room, privilege: guest.privilege };
+}
+
+/** A MessageSocket over a `ws` socket, once the host said hello. */
+async function helloFrom(raw: NodeWebSocket): Promise<MessageSocket> {
+  const socket = new MessageSocket(raw as unknown as WebSocket);
+  await new Promise((resolve) => socket.on('downstream-hello', resolve));
+  return socket;
 }
 
 /**

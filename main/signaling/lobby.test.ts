@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { bindSocketToRoom } from '../../shared/client/hub-session';
-import { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceCallError, ServiceClient } from '../../shared/client/service-client';
 import type { DownstreamName } from '../../shared/protocol/messages';
 import { PRIVILEGE } from '../../shared/protocol/services';
-import { WebSocket as NodeWebSocket } from 'ws';
 import {
   joinAsGuest,
   openBoundSocket,
@@ -46,29 +43,15 @@ const room = () => host.rooms.get(owner.room.room_id)!;
 
 /** Someone opening the host's address without an invite link: a visitor account, bound, in the hub's room. */
 async function visitor(name: string, userAgent?: string) {
-  const services = new ServiceClient(host.origin);
-  const about = await services.call('hub.about', {});
-  const guest = await services.call('yp.create_guest', {
-    hub_id: about.hub_id,
-    fullname: name,
-    device_id: `device-${name}`,
-  });
-  expect(guest.privilege).toBe(PRIVILEGE.visitor);
-  services.auth = guest.auth;
-  const raw = new NodeWebSocket(
-    host.wsUrl,
-    userAgent ? { headers: { 'user-agent': userAgent } } : {},
+  const about = await new ServiceClient(host.origin).call('hub.about', {});
+  const guest = await joinAsGuest(
+    host,
+    name,
+    { id: about.hub_id, inviteSecret: null },
+    { userAgent },
   );
-  const socket = new MessageSocket(raw as unknown as WebSocket);
-  await new Promise((resolve) => socket.on('downstream-hello', resolve));
-  const roomData = await bindSocketToRoom(services, {
-    socketId: socket.socketId,
-    hubId: about.hub_id,
-    userId: guest.user_id,
-    deviceId: `device-${name}`,
-  });
-  socket.identity = { user_id: guest.user_id, hub_id: about.hub_id, room_id: roomData.room_id };
-  return { services, socket, userId: guest.user_id, room: roomData };
+  expect(guest.privilege).toBe(PRIVILEGE.visitor);
+  return guest;
 }
 
 test('a locked meeting: a member waits, the admins see who knocks, and admit lets them in', async () => {
