@@ -1,38 +1,17 @@
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { chromiumLaunchOptions } from './chromium';
+import type { Page } from '@playwright/test';
 import { expect, framesDecoded, test } from './fixtures';
-import { TestLan } from './lan';
+import { onTestLan } from './lan';
 
 // One person's Wi-Fi goes away for 40 s, longer than ICE and the WebSocket
 // tolerate, while they share their screen; the other person's link stays up.
 // When the network is back the first rejoins by itself, screen share and all.
 
-const unavailable = TestLan.unavailableReason();
-test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
-
-let lan: TestLan;
-const browsers: Browser[] = [];
-
-test.beforeAll(async () => {
-  lan = new TestLan(2);
-  for (const machine of [0, 1]) {
-    browsers.push(
-      await chromium.launch({
-        ...chromiumLaunchOptions,
-        executablePath: lan.chromiumInLan(machine),
-      }),
-    );
-  }
-});
-
-test.afterAll(async () => {
-  for (const browser of browsers) await browser.close();
-  lan?.dispose();
-});
+const setup = onTestLan(2);
 
 async function join(machine: number, inviteUrl: string, name: string): Promise<Page> {
-  const context = await browsers[machine]!.newContext({ ignoreHTTPSErrors: true });
+  const context = await setup.browser(machine).newContext({ ignoreHTTPSErrors: true });
   const page = await context.newPage();
+  const lan = setup.lan();
   await page.goto(inviteUrl.replace(lan.hostIp, lan.hostIpFor(machine)));
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join now' }).click();
@@ -51,6 +30,7 @@ async function expectScreenShown(page: Page, owner: string) {
 }
 
 test('a 40 s network cut: the client rejoins by itself and keeps sharing its screen', async () => {
+  const lan = setup.lan();
   const { inviteUrl } = await lan.startHost();
   const ada = await join(0, inviteUrl, 'Ada Away');
   const ben = await join(1, inviteUrl, 'Ben Stays');

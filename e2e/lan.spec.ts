@@ -1,32 +1,15 @@
-import { chromium, type Browser } from '@playwright/test';
-import { chromiumLaunchOptions } from './chromium';
 import { expect, framesDecoded, test } from './fixtures';
-import { TestLan } from './lan';
+import { onTestLan } from './lan';
 
 // As on a real LAN: the host on its own address over HTTPS with its
 // self-signed certificate, browsers on another machine (namespace) opening
 // the invite link. Camera access needs the secure context HTTPS gives.
 
-const unavailable = TestLan.unavailableReason();
-test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
-
-let lan: TestLan;
-let browser: Browser;
-
-test.beforeAll(async () => {
-  lan = new TestLan();
-  browser = await chromium.launch({
-    ...chromiumLaunchOptions,
-    executablePath: lan.chromiumInLan(),
-  });
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  lan?.dispose();
-});
+const setup = onTestLan();
 
 test('two people join over HTTPS on a LAN address and see each other', async () => {
+  const lan = setup.lan();
+  const browser = setup.browser();
   const { inviteUrl, fingerprint } = await lan.startHost();
   expect(new URL(inviteUrl).origin).toBe(`https://${lan.hostIp}:8443`);
   expect(new URL(inviteUrl.replace('#/join?', '?')).searchParams.get('fp')).toBe(fingerprint);

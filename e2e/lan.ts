@@ -2,7 +2,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
 import { startHostProcess, type HostProcess } from '../testing/host-process';
+import { chromiumLaunchOptions } from './chromium';
+import { test } from './fixtures';
 
 /** One machine on the test LAN: a namespace linked to the host's by its own veth pair. */
 interface LanClient {
@@ -205,4 +208,31 @@ export class TestLan {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a spec whose tests run on a test LAN: one LAN with `machines` client
+ * machines and a Chromium on each, made before the tests and removed after;
+ * the spec is skipped, saying why, where namespaces cannot be made.
+ */
+export function onTestLan(machines = 1): { lan(): TestLan; browser(machine?: number): Browser } {
+  const unavailable = TestLan.unavailableReason();
+  test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
+  let lan: TestLan | undefined;
+  const browsers: Browser[] = [];
+  test.beforeAll(async () => {
+    lan = new TestLan(machines);
+    for (let machine = 0; machine < machines; machine++)
+      browsers.push(
+        await chromium.launch({
+          ...chromiumLaunchOptions,
+          executablePath: lan.chromiumInLan(machine),
+        }),
+      );
+  });
+  test.afterAll(async () => {
+    for (const browser of browsers) await browser.close();
+    lan?.dispose();
+  });
+  return { lan: () => lan!, browser: (machine = 0) => browsers[machine]! };
 }

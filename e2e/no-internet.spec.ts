@@ -1,33 +1,16 @@
-import { chromium, type Browser } from '@playwright/test';
-import { chromiumLaunchOptions } from './chromium';
 import { expect, framesDecoded, test } from './fixtures';
-import { TestLan } from './lan';
+import { onTestLan } from './lan';
 
 // No internet, ever: during a whole meeting over the LAN, every request the
 // web client makes goes to the host's own origin, and nothing the host does
-// leaves the LAN (its namespace has a default route into a counting dummy
-// interface: anything sent to the world would be counted there).
+// leaves the LAN (its namespace has a default route into a namespace of its
+// own where nothing answers: anything sent to the world is counted there).
 
-const unavailable = TestLan.unavailableReason();
-test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
-
-let lan: TestLan;
-let browser: Browser;
-
-test.beforeAll(async () => {
-  lan = new TestLan();
-  browser = await chromium.launch({
-    ...chromiumLaunchOptions,
-    executablePath: lan.chromiumInLan(),
-  });
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  lan?.dispose();
-});
+const setup = onTestLan();
 
 test('a meeting asks nothing of the internet: the pages talk only to the host, the host to nobody outside', async () => {
+  const lan = setup.lan();
+  const browser = setup.browser();
   const { inviteUrl } = await lan.startHost();
   // The way out comes after the host started, so it is not one of the host's own addresses.
   const sentOutside = lan.catchOutside();
