@@ -82,11 +82,13 @@ export const moderationHandlers: { [N in ModerationName]: MessageHandler<N> } = 
     });
     session.send(roomType, 'downstream-ack', { cid: message.cid });
   },
-  'upstream-end-meeting': (session, message, roomType) => {
+  'upstream-end-meeting': (session, message, roomType, { membership }) => {
     const actor = admin(session);
-    // Acknowledged first: closing the room sends everyone (the sender too) downstream-room-closed.
+    const room = session.room;
+    // Acknowledged first; the sender is told in their own words, then everyone else.
     session.send(roomType, 'downstream-ack', { cid: message.cid });
-    session.room.close('ended', `${actor.displayName} ended the meeting for everyone`);
+    membership.sendAway(session, 'ended', 'You ended the meeting for everyone');
+    room.close('ended', `${actor.displayName} ended the meeting for everyone`);
   },
   'upstream-room-settings': async (session, message, roomType, { moderationOf }) => {
     const actor = admin(session);

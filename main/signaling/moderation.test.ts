@@ -207,11 +207,15 @@ test('a removed person is told who removed them and cannot come back until the m
     (await refusal(owner.socket.request('upstream-remove-peer', { peer_id: owner.peerId }))).reason,
   ).toBe('invalid_message');
   await owner.socket.request('upstream-end-meeting', {});
-  for (const member of [owner, ben])
-    expect(await member.next('downstream-room-closed')).toMatchObject({
-      reason: 'ended',
-      message: 'Olive ended the meeting for everyone',
-    });
+  expect(await ben.next('downstream-room-closed')).toMatchObject({
+    reason: 'ended',
+    message: 'Olive ended the meeting for everyone',
+  });
+  expect(await owner.next('downstream-room-closed')).toMatchObject({
+    reason: 'ended',
+    message: 'You ended the meeting for everyone',
+  });
+  expect(owner.seen('downstream-room-closed')).toHaveLength(1);
   await waitFor(
     () => host.rooms.get(owner.room.room_id),
     (live) => live === undefined,
