@@ -78,9 +78,11 @@ export class TestLan {
         ipv4Only(ns, dev);
         ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
         ip('-n', ns, 'link', 'set', dev, 'up');
-        // Multicast DNS (meetings announced on the LAN) goes out on this link.
-        ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', dev);
       }
+      // Multicast DNS (meetings announced on the LAN) goes out on the client's link, and
+      // on the host's first one (one multicast route per namespace).
+      ip('-n', client.ns, 'route', 'add', '224.0.0.0/4', 'dev', client.device);
+      if (i === 0) ip('-n', this.hostNs, 'route', 'add', '224.0.0.0/4', 'dev', hostEnd);
       ip('-n', client.ns, 'link', 'set', 'lo', 'up');
       this.clients.push(client);
     }
