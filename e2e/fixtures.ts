@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { decodingProducers, videoStats } from '../testing/app-page';
 import { startTestHost, type TestHost } from '../testing/host';
@@ -12,6 +12,19 @@ export const WEB_CLIENT_DIR = process.env.ROUNDTABLE_WEB_CLIENT_DIR ?? resolve('
 export const SCREENSHOT_DIR = resolve(
   process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots',
 );
+
+/** The two sizes every screen is looked at: a laptop and a phone held upright. */
+export const LAPTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Screenshots of what `page` shows now, at laptop and phone size (laptop size after). */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(LAPTOP);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+  await page.setViewportSize(PHONE);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`) });
+  await page.setViewportSize(LAPTOP);
+}
 
 export interface Fixtures {
   /** A real host with a fresh data directory, serving the built web client. */

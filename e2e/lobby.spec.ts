@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ServiceClient } from '../shared/client/service-client';
 import type { TestHost } from '../testing/host';
 import { expectAccessible } from './axe';
-import { expect, expectFreshMedia, SCREENSHOT_DIR, test } from './fixtures';
+import { expect, expectFreshMedia, LAPTOP, shoot, test } from './fixtures';
 
 // The lobby from the knocking side, with real Chromium people on a real host:
 // a member with the invite meets a meeting the owner locked (Host controls),
@@ -11,9 +10,6 @@ import { expect, expectFreshMedia, SCREENSHOT_DIR, test } from './fixtures';
 // wait until the owner admits them (and media flows); or the owner declines,
 // or sees a knock go when its person cancels or their connection drops and
 // they knock again.
-
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 /** The host's link on the test host's loopback origin. */
 const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
@@ -38,15 +34,6 @@ async function person(browser: Browser): Promise<Page> {
     };
   });
   return context.newPage();
-}
-
-/** Screenshots of what `page` shows now, at laptop and phone size (laptop size after). */
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize(LAPTOP);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`) });
-  await page.setViewportSize(LAPTOP);
 }
 
 const inRoom = (page: Page) => page.getByRole('navigation', { name: 'Meeting controls' });

@@ -5,7 +5,7 @@ import { ServiceCallError } from '../shared/client/service-client';
 import { joinAsGuest, type TestHost } from '../testing/host';
 import { enter, publish } from '../testing/room-member';
 import { expectAccessible } from './axe';
-import { expect as baseExpect, SCREENSHOT_DIR, test } from './fixtures';
+import { expect as baseExpect, LAPTOP, PHONE, SCREENSHOT_DIR, shoot, test } from './fixtures';
 
 // Moderation as owners and admins use it and as the others live it, with
 // three Chromium people on a real host: the owner (owner link) makes Ben an
@@ -15,9 +15,6 @@ import { expect as baseExpect, SCREENSHOT_DIR, test } from './fixtures';
 
 // What one person does reaches the others through the host: on two busy cores, seconds.
 const expect = baseExpect.configure({ timeout: 20_000 });
-
-const LAPTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
@@ -56,14 +53,6 @@ async function knock(browser: Browser, host: TestHost, name: string): Promise<Pa
   await expect(page.getByLabel('Your camera preview')).toBeVisible();
   await page.getByRole('button', { name: 'Join now' }).click();
   return page;
-}
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize(LAPTOP);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`) });
-  await page.setViewportSize(LAPTOP);
 }
 
 /** Opens the tile menu ("Options for …") of `name` on `page`. */

@@ -1,14 +1,11 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { expect, SCREENSHOT_DIR, test } from './fixtures';
+import { expect, LAPTOP, SCREENSHOT_DIR, shoot, test } from './fixtures';
 
 // Chat, raised hands and reactions as the other people in the room see them:
 // three (or four) Chromium participants through the real host and the built
 // web client.
-
-const PHONE = { width: 390, height: 844 };
-const LAPTOP = { width: 1280, height: 800 };
 
 const chatPanel = (page: Page) => page.getByRole('complementary', { name: 'Chat' });
 const messages = (page: Page) => chatPanel(page).getByTestId('chat-message');
@@ -21,14 +18,6 @@ async function say(page: Page, text: string) {
   await input.fill(text);
   await input.press('Enter');
   await expect(input).toHaveValue('');
-}
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize(LAPTOP);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`) });
-  await page.setViewportSize(LAPTOP);
 }
 
 test('chat reaches everyone with names, times and links; unread, history for a late joiner and after a dropped socket', async ({
