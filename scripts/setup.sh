@@ -11,8 +11,9 @@ cd "$repo"
 . scripts/lib/common.sh
 
 # Emoji glyphs: reactions and the chat show emoji; without a font they are empty boxes.
-# systemd-analyze checks the host box's unit (packaging/).
-ensure_debian_packages ca-certificates chromium fonts-dejavu-core fonts-noto-color-emoji iproute2 systemd
+# systemd-analyze checks the host box's unit (packaging/). ffmpeg records
+# meetings on the host and composes the watchable file (main/recording/).
+ensure_debian_packages ca-certificates chromium ffmpeg fonts-dejavu-core fonts-noto-color-emoji iproute2 systemd
 command -v npm >/dev/null || ensure_debian_packages nodejs npm
 # Janus Gateway, for `npm run bench peer` (Roundtable side by side with Janus's
 # VideoRoom): only when asked, as it is no part of running or testing Roundtable.
