@@ -1,77 +1,63 @@
 import type { Page } from '@playwright/test';
-import { launchChromium, openHarnessPage, writeHarnessWebClient } from '../testing/browser';
+import { JOIN_PHASES } from '../renderer/meeting/join-phases';
+import type { AppClientPage } from '../testing/app-client-page';
+import { launchChromium, openAppClientPage } from '../testing/browser';
 import { startTestHost } from '../testing/host';
-import { percentile, round, sleep } from './lib';
+import { percentile, pollUntil, round } from './lib';
 
-type Harness = import('../testing/page-harness').Harness;
-declare const harness: Harness;
+declare const appClient: AppClientPage;
 
-const PHASES = [
-  'serviceCalls',
-  'accessGranted',
-  'published',
-  'entered',
-  'consumed',
-  'firstFrame',
-] as const;
+/** The client's own join marks (renderer/meeting/join-phases.ts), then the first frame of everyone. */
+const PHASES = [...JOIN_PHASES.filter((phase) => phase !== 'start'), 'firstFrame'] as const;
 type Phase = (typeof PHASES)[number];
 
 /**
- * Join time, measured the way a person feels it: from the start of the
- * scripted flow (the Join click) to the first decoded frame of every remote
- * video, for the 2nd, 3rd and 4th person in a room, with Chromium's fake
- * camera. Each phase is timed from the test side around the harness steps:
- * service calls (guest, socket, room.get, bind), access granted (and device
- * loaded), published (DTLS up, producers acknowledged), entered, consumed
- * (downstream-offer/response and consumers resumed), first frame.
+ * Join time, measured the way a person feels it: from the join action (the
+ * page loaded, as after the pre-join screen) to the first decoded frame of
+ * every remote video, for the 2nd, 3rd and 4th person in a room, with
+ * Chromium's fake camera. The pages run the web client's own meeting code
+ * (testing/app-client-page.ts); each phase is the ms from the start at which
+ * the client marked it (they overlap: receiving runs while publishing).
  */
 export async function benchJoinTime(rounds = Number(process.env.BENCH_JOIN_ROUNDS ?? 20)) {
-  const host = await startTestHost({ webClientDir: await writeHarnessWebClient() });
+  const host = await startTestHost();
   const browser = await launchChromium();
   const samples: Record<number, Record<Phase | 'total', number>[]> = { 2: [], 3: [], 4: [] };
   try {
     for (let r = 0; r < rounds; r++) {
       const pages: Page[] = [];
-      const peerIds: string[] = [];
       for (let n = 1; n <= 4; n++) {
-        const page = await openHarnessPage(browser, host.origin);
+        const page = await openAppClientPage(browser, host.origin);
         pages.push(page);
-        const times: Partial<Record<Phase, number>> = {};
         const start = performance.now();
-        let last = start;
-        const mark = (phase: Phase) => {
-          const now = performance.now();
-          times[phase] = now - last;
-          last = now;
-        };
-        await page.evaluate(([hubId, invite, name]) => harness.join(hubId, invite, name), [
-          host.hub.id,
-          host.hub.inviteSecret,
-          `P${r}-${n}`,
-        ] as const);
-        mark('serviceCalls');
-        const access = await page.evaluate(() => harness.requestAccess());
-        mark('accessGranted');
-        await page.evaluate(() => harness.publish());
-        mark('published');
-        await page.evaluate(() => harness.enter());
-        mark('entered');
-        for (const peerId of peerIds) await page.evaluate((id) => harness.consume(id), peerId);
-        mark('consumed');
-        if (n > 1) {
-          while (true) {
-            const frames = Object.values(await page.evaluate(() => harness.framesDecoded()));
-            if (frames.length === n - 1 && frames.every((count) => count > 0)) break;
-            await sleep(5);
-          }
-          mark('firstFrame');
-          samples[n]!.push({ ...(times as Record<Phase, number>), total: last - start });
-        }
-        peerIds.push(access.peer_id);
+        const times = await page.evaluate((join) => appClient.join(join), {
+          hubId: host.hub.id,
+          invite: host.hub.inviteSecret,
+          name: `P${r}-${n}`,
+          camera: { width: 640, height: 480 },
+        });
+        if (n === 1) continue;
+        await pollUntil(
+          async () => {
+            const frames = Object.values(await page.evaluate(() => appClient.framesDecoded()));
+            return frames.length === n - 1 && frames.every((count) => count > 0);
+          },
+          30_000,
+          `the ${n}th person's first frames`,
+        );
+        const total = performance.now() - start;
+        samples[n]!.push({
+          ...(Object.fromEntries(PHASES.map((phase) => [phase, times[phase] ?? NaN])) as Record<
+            Phase,
+            number
+          >),
+          firstFrame: total,
+          total,
+        });
       }
       await Promise.all(pages.map((page) => page.close()));
       // Let the room empty before the next round.
-      while (host.rooms.size > 0) await sleep(20);
+      await pollUntil(async () => host.rooms.size === 0, 30_000, 'the room emptying', 20);
     }
   } finally {
     await browser.close();

@@ -97,26 +97,39 @@ interface JoinRow {
   phasesP50Ms: Record<string, number>;
 }
 
-/** Stacked bars: median time per phase for the 2nd, 3rd and 4th participant. */
+/**
+ * A timeline per participant (2nd, 3rd, 4th): the median ms from the join
+ * action at which the client marked each phase. Phases overlap (receiving
+ * runs while publishing), so each segment ends where its phase was marked.
+ */
 function joinTimeChart(rows: JoinRow[]): string {
-  const colors = ['#4f8cff', '#30a46c', '#f5a524', '#e5484d', '#8e4ec6', '#12a594'];
+  const colors = [
+    '#4f8cff',
+    '#30a46c',
+    '#f5a524',
+    '#e5484d',
+    '#8e4ec6',
+    '#12a594',
+    '#6e56cf',
+    '#ad7f58',
+  ];
   const phases = Object.keys(rows[0]?.phasesP50Ms ?? {});
-  const max = Math.max(
-    ...rows.map((row) => Object.values(row.phasesP50Ms).reduce((a, b) => a + b, 0)),
-    1,
-  );
-  const width = 720;
+  const max = Math.max(...rows.flatMap((row) => Object.values(row.phasesP50Ms)), 1);
+  const width = Math.max(720, 10 + phases.length * 105);
   const scale = (width - 200) / max;
   const bars = rows.map((row, i) => {
-    let x = 120;
     const y = 30 + i * 50;
-    const segments = phases.map((phase, j) => {
-      const w = row.phasesP50Ms[phase]! * scale;
-      const rect = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="30" fill="${colors[j % colors.length]}"><title>${phase}: ${row.phasesP50Ms[phase]} ms</title></rect>`;
-      x += w;
+    let from = 0;
+    const marks = phases
+      .map((phase, j) => ({ phase, j, at: row.phasesP50Ms[phase]! }))
+      .filter((mark) => Number.isFinite(mark.at))
+      .sort((a, b) => a.at - b.at);
+    const segments = marks.map(({ phase, j, at }) => {
+      const rect = `<rect x="${(120 + from * scale).toFixed(1)}" y="${y}" width="${((at - from) * scale).toFixed(1)}" height="30" fill="${colors[j % colors.length]}"><title>${phase} at ${at} ms</title></rect>`;
+      from = at;
       return rect;
     });
-    return `<text x="10" y="${y + 20}">participant ${row.participant}</text>${segments.join('')}<text x="${x + 6}" y="${y + 20}">${row.p50Ms} ms</text>`;
+    return `<text x="10" y="${y + 20}">participant ${row.participant}</text>${segments.join('')}<text x="${(126 + from * scale).toFixed(1)}" y="${y + 20}">${row.p50Ms} ms</text>`;
   });
   const legend = phases
     .map(
@@ -125,5 +138,5 @@ function joinTimeChart(rows: JoinRow[]): string {
     )
     .join('');
   const height = 70 + rows.length * 50;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-weight="bold">Join time to first remote frame, median per phase</text>${bars.join('')}${legend}</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/><text x="10" y="16" font-weight="bold">Join time to first remote frame: when each phase was done (median ms)</text>${bars.join('')}${legend}</svg>\n`;
 }

@@ -106,3 +106,23 @@ export async function openHarnessPage(browser: Browser, hostOrigin: string): Pro
   await page.waitForFunction(() => 'harness' in window);
   return page;
 }
+
+/**
+ * A page of the host's origin running the web client's own meeting code
+ * (app-client-page.ts) as `window.appClient`, 1280 px wide as a laptop: for
+ * benchmarks that time the join people get. The document is replaced as in
+ * openSeedClientPage.
+ */
+export async function openAppClientPage(
+  context: Pick<Browser, 'newPage'>,
+  hostOrigin: string,
+): Promise<Page> {
+  const page = await context.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${hostOrigin}/-/app-client`);
+  await page.setContent('<!doctype html><title>app client</title>');
+  await page.addScriptTag({
+    content: await bundleForBrowser("import './testing/app-client-page.ts';"),
+  });
+  await page.waitForFunction(() => 'appClient' in window);
+  return page;
+}

@@ -2,25 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
-import { build } from 'esbuild';
+import { openAppClientPage } from '../../testing/browser';
 import { startHostProcess } from '../../testing/host-process';
 import { childPids, loopbackHostArgs, within } from '../lib';
+import type { AppClientPage } from '../../testing/app-client-page';
 import { sumInbound } from './inbound';
-import { CAMERA, type Participant, type Side, SIMULCAST, SUBSCRIBED_LAYER } from './side';
+import { CAMERA, type Participant, type Side } from './side';
 
-type Harness = import('../../testing/page-harness').Harness;
-declare const harness: Harness;
+declare const appClient: AppClientPage;
 
 /**
  * Roundtable's side of `npm run bench peer`: `npm run host`'s program as its
  * own process (so its CPU and RSS are the host's alone), with `prefix` in
- * front (the benchmark's namespace), and Chromium pages running
- * testing/page-harness.ts, the scripted client join-time uses, on the
- * host's origin. A join is the app's order: service calls, access, publish
- * (720p, the app's three simulcast layers), enter, then every peer there at
- * once, each video consumer on the 640-px layer before it is resumed.
- * People already in the room receive a newcomer when the host's peer list
- * shows it, as the app does.
+ * front (the benchmark's namespace), and Chromium pages running the web
+ * client's own meeting code (testing/app-client-page.ts: MeetingClient and
+ * its store, without React) on the host's origin. A join is the app's:
+ * camera and microphone opened (720p, the app's three simulcast layers),
+ * service calls, access, enter, then everyone there asked for at once while
+ * publishing; each video consumer starts on the layer a tile of the grid
+ * takes (640 px in the bench's 1280-px-wide page). People already in the
+ * room receive a newcomer when the host's peer list shows it.
  */
 export async function startRoundtableSide(browser: Browser, prefix: string[]): Promise<Side> {
   const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-peer-host-'));
@@ -32,10 +33,7 @@ export async function startRoundtableSide(browser: Browser, prefix: string[]): P
   const query = new URLSearchParams(invite.hash.replace(/^#\/join\?/, ''));
   const hubId = query.get('hub')!;
   const inviteSecret = query.get('invite')!;
-  const script = await bundleHarness();
   const hostPid = host.child.pid!;
-  /** Peer ids of the people in the current round, in order. */
-  let roomPeers: string[] = [];
 
   return {
     name: 'Roundtable',
@@ -44,78 +42,23 @@ export async function startRoundtableSide(browser: Browser, prefix: string[]): P
       ...childPids(hostPid).map((pid) => ({ label: 'worker', pid })),
     ],
     async open(round, n): Promise<Participant> {
-      if (n === 1) roomPeers = [];
-      const page = await browser.newPage();
-      // One of the host's own non-page URLs, its document replaced: the origin stays the host's.
-      await page.goto(`${invite.origin}/-/bench-peer`);
-      await page.setContent('<!doctype html><title>harness</title>');
-      await page.addScriptTag({ content: script });
-      await page.waitForFunction(() => 'harness' in window);
+      const page = await openAppClientPage(browser, invite.origin);
       return {
         page,
-        async join() {
-          const { peerId, phases } = await page.evaluate(
-            async (join) => {
-              const start = performance.now();
-              const phases: Record<string, number> = {};
-              const mark = (phase: string) =>
-                (phases[phase] = Math.round(performance.now() - start));
-              await harness.join(join.hubId, join.invite, join.name);
-              mark('serviceCalls');
-              const access = await harness.requestAccess();
-              mark('accessGranted');
-              await harness.publish(join.camera);
-              mark('published');
-              await harness.enter();
-              mark('entered');
-              await Promise.all(join.peers.map((id) => harness.consume(id, join.layer)));
-              mark('consumed');
-              // From now on, receive whoever comes next as soon as the host's peer list shows them.
-              const asking = new Set<string>();
-              harness.socket.on('downstream-peers-list', ({ peers }) => {
-                const consumed = new Set(
-                  [...harness.consumers.values()].map((consumer) => consumer.producerId),
-                );
-                for (const peer of peers) {
-                  if (peer.peer_id === harness.peerId || asking.has(peer.peer_id)) continue;
-                  if (peer.producers.every((track) => consumed.has(track.producer_id))) continue;
-                  asking.add(peer.peer_id);
-                  void harness
-                    .consume(peer.peer_id, join.layer)
-                    .catch(() => undefined)
-                    .finally(() => asking.delete(peer.peer_id));
-                }
-              });
-              return { peerId: access.peer_id, phases };
-            },
-            {
-              hubId,
-              invite: inviteSecret,
-              name: `P${round}-${n}`,
-              peers: roomPeers,
-              camera: { ...CAMERA, encodings: SIMULCAST },
-              layer: SUBSCRIBED_LAYER,
-            },
-          );
-          roomPeers.push(peerId);
-          return phases;
-        },
-        framesDecoded: () => page.evaluate(() => harness.framesDecoded()),
-        received: () =>
-          page
-            .evaluate(async () => {
-              const reports: Record<string, unknown>[] = [];
-              (await harness.recvTransport.getStats()).forEach((report: Record<string, unknown>) =>
-                reports.push(report),
-              );
-              return reports;
-            })
-            .then(sumInbound),
+        join: () =>
+          page.evaluate((join) => appClient.join(join), {
+            hubId,
+            invite: inviteSecret,
+            name: `P${round}-${n}`,
+            camera: CAMERA,
+          }),
+        framesDecoded: () => page.evaluate(() => appClient.framesDecoded()),
+        received: () => page.evaluate(() => appClient.reports()).then(sumInbound),
         async leave() {
           await within(
             5000,
             'leaving',
-            page.evaluate(() => harness.leave()),
+            page.evaluate(() => appClient.leave()),
           ).catch(() => undefined);
           await page.close();
         },
@@ -129,20 +72,4 @@ export async function startRoundtableSide(browser: Browser, prefix: string[]): P
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** testing/page-harness.ts bundled for the browser (as testing/browser.ts does for its pages). */
-async function bundleHarness(): Promise<string> {
-  const result = await build({
-    stdin: {
-      contents: "import './testing/page-harness.ts';",
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-  });
-  return result.outputFiles[0]!.text;
 }

@@ -100,12 +100,14 @@ async function consumeTracks(
     for (let attempt = 1; ; attempt++) {
       const producers = [...producerPeer.producers.keys()];
       try {
-        await room.consumePeer(consumerPeer, producerPeer, transport);
-        return added;
+        await room.consumePeer(consumerPeer, producerPeer, { recv: transport });
+        // A failed attempt closed what it had made (all or nothing).
+        return added.filter((consumer) => !consumer.closed);
       } catch (error) {
         if (error instanceof HostError) throw error;
         // It left meanwhile: nothing more to receive from it.
-        if (room.peers.get(producerPeer.id) !== producerPeer) return added;
+        if (room.peers.get(producerPeer.id) !== producerPeer)
+          return added.filter((consumer) => !consumer.closed);
         if (producers.every((id) => producerPeer.producers.has(id))) throw error;
         if (attempt === CONSUME_ATTEMPTS) {
           throw new HostError(

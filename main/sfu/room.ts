@@ -188,15 +188,14 @@ export class Room extends EventEmitter<RoomEvents> {
 
   /**
    * Consumers on `consumerPeer`'s receive transport (or `recv`) for every producer of
-   * `producerPeer` it does not consume yet (mediasoup form). They start
-   * paused: the client resumes each once its track is wired up, so no keyframe is lost.
+   * `producerPeer` it does not consume yet (mediasoup form), made side by side.
+   * They start paused: the client resumes each once its track is wired up, so
+   * no keyframe is lost. Video starts on `spatialLayer` when given.
    */
   async consumePeer(
     consumerPeer: Peer,
     producerPeer: Peer,
-    recv = [...consumerPeer.transports.values()].find(
-      (t) => t.appData.direction === 'recv' && !t.appData.sdp,
-    ),
+    options: { recv?: types.WebRtcTransport; spatialLayer?: number } = {},
   ): Promise<types.Consumer[]> {
     const rtpCapabilities = consumerPeer.rtpCapabilities;
     if (!consumerPeer.entered || !rtpCapabilities) {
@@ -207,18 +206,33 @@ export class Room extends EventEmitter<RoomEvents> {
           : 'enter the room (upstream-peer-enter) before asking for streams',
       );
     }
+    const recv =
+      options.recv ??
+      [...consumerPeer.transports.values()].find(
+        (t) => t.appData.direction === 'recv' && !t.appData.sdp,
+      );
     if (!recv) throw new HostError('out_of_order', 'no receive transport');
     const consumed = new Set(
       [...consumerPeer.consumers.values()].map((consumer) => consumer.producerId),
     );
-    const consumers: types.Consumer[] = [];
-    for (const producer of producerPeer.producers.values()) {
-      if (consumed.has(producer.id)) continue;
-      const consumer = await this.consume(consumerPeer, producerPeer, producer, recv, {
-        rtpCapabilities,
-        paused: true,
-      });
-      if (consumer) consumers.push(consumer);
+    const wanted = [...producerPeer.producers.values()].filter((p) => !consumed.has(p.id));
+    const made = await Promise.allSettled(
+      wanted.map((producer) =>
+        this.consume(consumerPeer, producerPeer, producer, recv, {
+          rtpCapabilities,
+          paused: true,
+          spatialLayer: options.spatialLayer,
+        }),
+      ),
+    );
+    const consumers = made.flatMap((result) =>
+      result.status === 'fulfilled' && result.value ? [result.value] : [],
+    );
+    const failed = made.find((result) => result.status === 'rejected');
+    if (failed) {
+      // All or nothing, as when they were made one by one: no consumer the client never hears of.
+      for (const consumer of consumers) consumer.close();
+      throw failed.reason;
     }
     return consumers;
   }
@@ -232,7 +246,12 @@ export class Room extends EventEmitter<RoomEvents> {
     producerPeer: Peer,
     producer: types.Producer<ProducerAppData>,
     recv: types.WebRtcTransport,
-    options: { rtpCapabilities: types.RtpCapabilities; paused: boolean; mid?: string },
+    options: {
+      rtpCapabilities: types.RtpCapabilities;
+      paused: boolean;
+      mid?: string;
+      spatialLayer?: number;
+    },
   ): Promise<types.Consumer | undefined> {
     await this.routers.bringTo(producer, producerPeer.placement, consumerPeer.placement);
     const { rtpCapabilities } = options;
@@ -243,6 +262,9 @@ export class Room extends EventEmitter<RoomEvents> {
       rtpCapabilities,
       paused: options.paused,
       ...(options.mid !== undefined ? { mid: options.mid } : {}),
+      ...(options.spatialLayer !== undefined && producer.kind === 'video'
+        ? { preferredLayers: { spatialLayer: options.spatialLayer } }
+        : {}),
       appData: { source: producer.appData.source },
     });
     consumerPeer.consumers.set(consumer.id, consumer);

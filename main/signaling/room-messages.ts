@@ -117,7 +117,9 @@ export const mediaMessageHandlers: {
       });
       return;
     }
-    const consumers = await clientMediaCall(session.room.consumePeer(session.peer, target));
+    const consumers = await clientMediaCall(
+      session.room.consumePeer(session.peer, target, { spatialLayer: message.spatialLayer }),
+    );
     session.send(roomType, 'downstream-response', {
       cid: message.cid,
       peer_id: target.id,

@@ -1,11 +1,11 @@
-import { Device, type types } from 'mediasoup-client';
 import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
-import { enterHub, guestCredential, hostServices } from './hub-access';
-import { restartIce, wireTransport, type Link } from './link';
+import { credentialAndSocket, enterHub, guestCredential, hostServices } from './hub-access';
+import { openLink, restartIce, type Link } from './link';
 import { LobbyDeclinedError, requestAccessThroughLobby } from './lobby-wait';
+import { joinPhase } from './join-phases';
 import * as sessionView from './session-view';
 import type { Publisher } from './publisher';
 import {
@@ -44,7 +44,7 @@ class JoinAbandonedError extends Error {}
 /**
  * The connection to the host: walks the join flow (credential → socket →
  * room.get → yp.bind_socket → request-access, through the lobby when the host
- * says so → transports → publish → peer-enter), and owns the reconnect
+ * says so → transports → peer-enter → publish while receiving), and owns the reconnect
  * machine, which it feeds with what happens (socket closed, room closed, ICE
  * state, request timeouts) and whose decisions it carries out: restart ICE,
  * tear down, walk the flow again. The machine's state is mirrored into the
@@ -191,16 +191,20 @@ export class Connection {
       return value;
     };
     const target = this.target!;
+    joinPhase('start');
     const fetchTimeoutMs = this.options.fetchTimeoutMs ?? 10_000;
     const services = hostServices(target, signal, fetchTimeoutMs);
-    const known = live(await guestCredential(target, services, this.fullname, this.storage));
-    const socket = await MessageSocket.connect(
-      new URL('/-/ws', target.origin.replace(/^http/, 'ws')),
-      'meeting',
-      { requestTimeoutMs: this.options.requestTimeoutMs, connectTimeoutMs: fetchTimeoutMs },
+    // The socket opens while the credential is fetched: neither needs the other.
+    const [known, socket] = await credentialAndSocket(
+      guestCredential(target, services, this.fullname, this.storage),
+      MessageSocket.connect(new URL('/-/ws', target.origin.replace(/^http/, 'ws')), 'meeting', {
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        connectTimeoutMs: fetchTimeoutMs,
+      }),
     );
     if (generation !== this.generation) socket.close();
     live(socket);
+    joinPhase('signed-in');
     this.socket = socket;
     socket.onClose(() => {
       if (this.socket === socket) this.machine.socketClosed();
@@ -215,6 +219,7 @@ export class Connection {
       await enterHub(target, services, socket.socketId, known, this.storage),
     );
     socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
+    joinPhase('bound');
     const request = this.requester(socket);
 
     const lobby = (state: 'waiting' | 'admitted') => {
@@ -230,6 +235,7 @@ export class Connection {
         { waiting: () => lobby('waiting'), admitted: () => lobby('admitted') },
       ),
     );
+    joinPhase('access-granted');
     this.state.setSession({
       self: {
         userId: credential.userId,
@@ -239,36 +245,30 @@ export class Connection {
         privilege: granted.privilege,
       },
     });
-    const device = new Device();
-    await device.load({
-      routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,
+    const link = await openLink(granted, { services, socket, deviceId, request }, (id, state) => {
+      if (generation === this.generation) this.machine.transportState(id, state);
     });
-    live(device);
-    const watch = (transport: types.Transport) =>
-      wireTransport(transport, request, (state) => {
-        if (generation === this.generation) this.machine.transportState(transport.id, state);
-      });
-    const link: Link = {
-      services,
-      socket,
-      deviceId,
-      device,
-      sendTransport: watch(device.createSendTransport(granted.sendTransport as never)),
-      recvTransport: watch(device.createRecvTransport(granted.recvTransport as never)),
-      request,
-    };
+    if (generation !== this.generation)
+      [link.sendTransport, link.recvTransport].map((t) => t.close());
+    live(link);
     this.link = link;
     this.publisher.attach(link);
-    live(await this.publisher.publishAll());
+    joinPhase('device-ready');
+    // Enter before publishing: entering needs only what this device can
+    // receive, so the others' streams are asked for (the peers list came with
+    // access) while ours are still on their way up.
     live(
       await request('upstream-peer-enter', {
         outbound_id: link.sendTransport.id,
-        rtpCapabilities: device.rtpCapabilities,
+        rtpCapabilities: link.device.rtpCapabilities,
       }),
     );
+    joinPhase('entered');
     this.subscriber.attach(link, granted.peers);
     for (const feature of this.features) feature.attach(link);
     void this.subscriber.refreshMembers();
+    live(await this.publisher.publishAll());
+    joinPhase('published');
   }
 
   /** socket.request, telling the machine when the host stops answering on the current socket. */

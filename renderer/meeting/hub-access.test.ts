@@ -3,7 +3,7 @@ import { ServiceClient } from '../../shared/client/service-client';
 import type { ServiceErrorReason } from '../../shared/protocol/services';
 import type { JoinTarget } from '../state/store';
 import { rememberJoin } from '../state/preferences';
-import { checkInvite, guestCredential, servingHub } from './hub-access';
+import { checkInvite, credentialAndSocket, guestCredential, servingHub } from './hub-access';
 
 // What pre-join makes of the host's answer to hub.check_invite.
 
@@ -129,4 +129,19 @@ test('the page’s own host says which meeting it holds; the desktop app’s pag
       refusing('unknown_service', 404),
     ),
   ).toBeNull();
+});
+
+test('a socket opened beside a credential that failed is closed, and the failure is thrown', async () => {
+  let closed = 0;
+  const socket = { close: () => closed++ };
+  const refused = new Error('invite refused');
+  await expect(credentialAndSocket(Promise.reject(refused), Promise.resolve(socket))).rejects.toBe(
+    refused,
+  );
+  expect(closed).toBe(1);
+  const credential = { auth: 'a', userId: 'u', fullname: 'Ada', privilege: 1 };
+  await expect(
+    credentialAndSocket(Promise.resolve(credential), Promise.resolve(socket)),
+  ).resolves.toEqual([credential, socket]);
+  expect(closed).toBe(1);
 });

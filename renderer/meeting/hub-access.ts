@@ -162,3 +162,20 @@ export async function enterHub(
   rememberJoin(target, known, storage);
   return { credential: known, room, deviceId };
 }
+
+/**
+ * Waits for a credential and a socket asked for side by side; when either
+ * fails, the other's socket is closed and the failure thrown.
+ */
+export async function credentialAndSocket<S extends { close(): void }>(
+  credential: Promise<Credential>,
+  socket: Promise<S>,
+): Promise<[Credential, S]> {
+  const [known, opened] = await Promise.allSettled([credential, socket]);
+  if (known.status === 'rejected') {
+    if (opened.status === 'fulfilled') opened.value.close();
+    throw known.reason;
+  }
+  if (opened.status === 'rejected') throw opened.reason;
+  return [known.value, opened.value];
+}

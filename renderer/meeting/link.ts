@@ -1,7 +1,8 @@
-import type { types } from 'mediasoup-client';
+import { Device, type types } from 'mediasoup-client';
 import type { MessageSocket } from '../../shared/client/message-socket';
 import type { ServiceClient } from '../../shared/client/service-client';
 import { signalConnect } from '../../shared/client/transport-signaling';
+import type { DownstreamPayloads } from '../../shared/protocol/messages';
 
 /**
  * One connection to the host, as one join attempt built it: the service
@@ -20,8 +21,32 @@ export interface Link {
   request: MessageSocket['request'];
 }
 
+/**
+ * The link of a join attempt once access is granted: mediasoup-client's
+ * Device loaded with the room's router capabilities, and the two transports
+ * the host made, each reporting its state changes to `onState`.
+ */
+export async function openLink(
+  granted: Extract<DownstreamPayloads['downstream-access-granted'], { peer_id: string }>,
+  base: Pick<Link, 'services' | 'socket' | 'deviceId' | 'request'>,
+  onState: (transportId: string, state: types.ConnectionState) => void,
+): Promise<Link & { device: Device }> {
+  const device = new Device();
+  await device.load({
+    routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,
+  });
+  const wire = (transport: types.Transport) =>
+    wireTransport(transport, base.request, (state) => onState(transport.id, state));
+  return {
+    ...base,
+    device,
+    sendTransport: wire(device.createSendTransport(granted.sendTransport as never)),
+    recvTransport: wire(device.createRecvTransport(granted.recvTransport as never)),
+  };
+}
+
 /** Connects the transport's DTLS through the host and reports its ICE state changes. */
-export function wireTransport(
+function wireTransport(
   transport: types.Transport,
   request: Link['request'],
   onState: (state: types.ConnectionState) => void,

@@ -55,10 +55,15 @@ export class Publisher {
     const link = this.link;
     if (!link) return;
     const { micTrack, camTrack, camOn, sharing, screenTrack } = this.state.localMedia;
-    if (isLive(micTrack) && link.device.canProduce('audio'))
-      await this.produce('microphone', micTrack);
-    if (camOn && isLive(camTrack) && link.device.canProduce('video'))
-      await this.produce('camera', camTrack);
+    // Side by side: the camera's renegotiation need not wait for the microphone's answer.
+    await Promise.all([
+      isLive(micTrack) && link.device.canProduce('audio')
+        ? this.produce('microphone', micTrack)
+        : undefined,
+      camOn && isLive(camTrack) && link.device.canProduce('video')
+        ? this.produce('camera', camTrack)
+        : undefined,
+    ]);
     if (sharing) {
       if (!isLive(screenTrack)) return this.endScreenShare();
       if (link.device.canProduce('video')) await this.produce('screen', screenTrack);

@@ -4,6 +4,7 @@ import type { MessageSocket } from '../../shared/client/message-socket';
 import { ServiceCallError } from '../../shared/client/service-client';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import type { MeetingStore, RemotePeer } from '../state/store';
+import { joinPhase } from './join-phases';
 import type { Link } from './link';
 
 /** The spatial layer for a tile of this width (CSS pixels, times the device pixel ratio). */
@@ -83,10 +84,13 @@ export class Subscriber {
     });
   }
 
-  /** We are in the room on `link`: consume everyone in the newest peers list we know. */
+  /** We are in the room on `link`: consume everyone in the newest peers list we know, side by side. */
   attach(link: Link, peers: PeerInfo[]): void {
     this.link = link;
-    this.applyPeers(this.pushedPeers ?? peers);
+    const asked = this.applyPeers(this.pushedPeers ?? peers);
+    void Promise.all(asked).then(() => {
+      if (this.link === link) joinPhase('consumed');
+    });
   }
 
   /** The link is gone: its transport closed our consumers; the people stay in view until the rejoin. */
@@ -104,7 +108,7 @@ export class Subscriber {
   }
 
   /** Takes the room's peers list into the store and asks for streams we do not receive yet. */
-  private applyPeers(peers: PeerInfo[]): void {
+  private applyPeers(peers: PeerInfo[]): Promise<void>[] {
     const selfId = this.state.session.self?.peerId;
     const others = peers.filter((peer) => peer.peer_id !== selfId);
     this.state.setPeers(
@@ -130,8 +134,10 @@ export class Subscriber {
         ),
       })),
     );
-    if (!this.link) return;
-    for (const peer of others) if (this.wants(peer.peer_id)) void this.consumePeer(peer.peer_id);
+    if (!this.link) return [];
+    return others
+      .filter((peer) => this.wants(peer.peer_id))
+      .map((peer) => this.consumePeer(peer.peer_id));
   }
 
   /** The peer has tracks we do not consume yet. */
@@ -140,7 +146,12 @@ export class Subscriber {
     return !!peer && Object.values(peer.tracks).some((track) => !track.consumerId);
   }
 
-  /** downstream-offer → downstream-response: consumers for the peer's new tracks, resumed once wired. */
+  /**
+   * downstream-offer → downstream-response: consumers for the peer's new
+   * tracks, made together (mediasoup-client puts consumers asked for at once
+   * into one renegotiation) and resumed as soon as each is wired: a tile that
+   * turns out hidden pauses its video again (setVideoView).
+   */
   private async consumePeer(peerId: string): Promise<void> {
     const link = this.link;
     const running = this.requesting.get(peerId);
@@ -149,20 +160,27 @@ export class Subscriber {
     const request = { again: false };
     this.requesting.set(peerId, request);
     try {
-      const response = await link.request('downstream-offer', { peer_id: peerId });
-      for (const info of response.consumers) {
-        if (this.link !== link) return;
-        const consumer = await link.recvTransport.consume(consumerOptions(info, peerId));
-        if (this.link !== link) return consumer.close();
-        this.consumers.set(consumer.id, { consumer, peerId, paused: true, layer: null });
-        this.state.updateTrack(peerId, info.producer_id, {
-          consumerId: consumer.id,
-          track: consumer.track,
-          paused: info.producerPaused,
-        });
-        // Audio plays at once; video resumes when its tile says it is visible (setVideoView).
-        if (consumer.kind === 'audio') await this.resumeConsumer(consumer.id);
-      }
+      const layer = this.expectedLayer();
+      const response = await link.request('downstream-offer', {
+        peer_id: peerId,
+        spatialLayer: layer,
+      });
+      if (this.link !== link) return;
+      await Promise.all(
+        response.consumers.map(async (info) => {
+          const consumer = await link.recvTransport.consume(consumerOptions(info, peerId));
+          if (this.link !== link) return consumer.close();
+          const entry = { consumer, peerId, paused: true, layer: null as number | null };
+          if (consumer.kind === 'video') entry.layer = layer;
+          this.consumers.set(consumer.id, entry);
+          this.state.updateTrack(peerId, info.producer_id, {
+            consumerId: consumer.id,
+            track: consumer.track,
+            paused: info.producerPaused,
+          });
+          await this.resumeConsumer(consumer.id);
+        }),
+      );
     } catch {
       // The peer left meanwhile, or the link went: the next peers-list or the rejoin covers it.
     } finally {
@@ -171,6 +189,17 @@ export class Subscriber {
         if (request.again && this.wants(peerId)) void this.consumePeer(peerId);
       }
     }
+  }
+
+  /**
+   * The layer a tile of the grid will likely need before the tile can say
+   * (the grid splits the window's width among about √n columns).
+   */
+  private expectedLayer(): number {
+    const people = Object.keys(this.state.room.peers).length + 1;
+    const columns = Math.ceil(Math.sqrt(people));
+    const width = globalThis.innerWidth ?? 1280;
+    return layerForWidth((width / columns) * (globalThis.devicePixelRatio ?? 1));
   }
 
   private async resumeConsumer(consumerId: string): Promise<void> {

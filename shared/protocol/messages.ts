@@ -87,7 +87,16 @@ export const upstreamMessageSchemas = {
    */
   'downstream-offer': z.union([
     sdpDownstreamOfferSchema(upstreamEnvelope),
-    z.object({ ...upstreamEnvelope, peer_id: idSchema }),
+    z.object({
+      ...upstreamEnvelope,
+      peer_id: idSchema,
+      /**
+       * The simulcast layer the client's tile for this peer needs: video
+       * consumers start on it, so no layers request follows and the first
+       * key frame is the right size.
+       */
+      spatialLayer: z.number().int().min(0).max(3).optional(),
+    }),
   ]),
   'upstream-consumer-resume': z.object({ ...upstreamEnvelope, ...consumerId }),
   'upstream-consumer-pause': z.object({ ...upstreamEnvelope, ...consumerId }),
