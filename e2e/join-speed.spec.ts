@@ -2,8 +2,8 @@ import { expect, framesDecoded, test } from './fixtures';
 
 // How the web client joins a room where people already are: nothing waits
 // for a step it does not need (issue #14). The newcomer's browser records
-// what it sends (WebSocket frames) and each RTCPeerConnection's remote
-// descriptions; the host and the client are the real ones.
+// what it sends (WebSocket frames), when it makes RTCPeerConnections, and each
+// one's remote descriptions; the host and the client are the real ones.
 
 interface Sent {
   name: string;
@@ -41,6 +41,14 @@ test('a newcomer asks for everyone at once while publishing, in one renegotiatio
       }
       return send.call(this, data);
     };
+    // The first RTCPeerConnection the client makes is mediasoup-client's Device probing the browser.
+    const Native = RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        window.sentFrames.push({ name: 'new RTCPeerConnection' });
+      }
+    };
     window.remoteDescriptions = new Map();
     const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
     RTCPeerConnection.prototype.setRemoteDescription = function (
@@ -64,6 +72,11 @@ test('a newcomer asks for everyone at once while publishing, in one renegotiatio
 
   const sent = await cy.evaluate(() => window.sentFrames);
   const names = sent.map((frame) => frame.name);
+  // The Device loaded (from room.get's capabilities) before access was even asked for.
+  expect(names.indexOf('new RTCPeerConnection')).toBeGreaterThanOrEqual(0);
+  expect(names.indexOf('new RTCPeerConnection')).toBeLessThan(
+    names.indexOf('upstream-request-access'),
+  );
   const enter = names.indexOf('upstream-peer-enter');
   const offers = sent.flatMap((frame, i) => (frame.name === 'downstream-offer' ? [i] : []));
   const firstPublish = names.indexOf('upstream-offer');

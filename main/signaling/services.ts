@@ -131,6 +131,7 @@ export class ServiceApi {
         permission: privilege,
         ctime: now,
         status: room.peers.size > 0 ? 'started' : 'idle',
+        routerRtpCapabilities: room.router.rtpCapabilities,
         endpointAddress: endpoint.address,
         endpointRoute: endpoint.route,
         presenter_id: presenter,

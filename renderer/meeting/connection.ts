@@ -1,9 +1,10 @@
+import type { types } from 'mediasoup-client';
 import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
 import { credentialAndSocket, enterHub, guestCredential, hostServices } from './hub-access';
-import { openLink, restartIce, type Link } from './link';
+import { DevicePreload, openLink, restartIce, type Link } from './link';
 import { LobbyDeclinedError, requestAccessThroughLobby } from './lobby-wait';
 import { joinPhase } from './join-phases';
 import * as sessionView from './session-view';
@@ -215,8 +216,12 @@ export class Connection {
     this.subscriber.listen(socket);
     for (const feature of this.features) feature.listen(socket);
 
+    // The Device loads while the socket binds and access is asked for.
+    const preload = new DevicePreload();
     const { credential, room, deviceId } = live(
-      await enterHub(target, services, socket.socketId, known, this.storage),
+      await enterHub(target, services, socket.socketId, known, this.storage, (room) =>
+        preload.start(room.routerRtpCapabilities),
+      ),
     );
     socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
     joinPhase('bound');
@@ -245,9 +250,10 @@ export class Connection {
         privilege: granted.privilege,
       },
     });
-    const link = await openLink(granted, { services, socket, deviceId, request }, (id, state) => {
+    const onState = (id: string, state: types.ConnectionState) => {
       if (generation === this.generation) this.machine.transportState(id, state);
-    });
+    };
+    const link = await openLink(granted, { services, socket, deviceId, request }, onState, preload);
     if (generation !== this.generation)
       [link.sendTransport, link.recvTransport].map((t) => t.close());
     live(link);

@@ -143,11 +143,12 @@ export async function enterHub(
   socketId: string,
   known: Credential,
   storage: Storage,
+  onRoom?: (room: RoomData) => void,
 ): Promise<{ credential: Credential; room: RoomData; deviceId: string }> {
   const deviceId = deviceIdOf(storage);
   services.auth = known.auth;
   const bind = (userId: string) =>
-    bindSocketToRoom(services, { socketId, hubId: target.hubId, userId, deviceId });
+    bindSocketToRoom(services, { socketId, hubId: target.hubId, userId, deviceId }, onRoom);
   let room;
   try {
     room = await bind(known.userId);

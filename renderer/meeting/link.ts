@@ -22,19 +22,50 @@ export interface Link {
 }
 
 /**
- * The link of a join attempt once access is granted: mediasoup-client's
- * Device loaded with the room's router capabilities, and the two transports
- * the host made, each reporting its state changes to `onState`.
+ * mediasoup-client's Device for a room's router capabilities. Loading it
+ * probes what the browser can send and receive (a throwaway
+ * RTCPeerConnection), so the connection starts it as soon as room.get tells
+ * the capabilities, beside the bind and the access request.
+ */
+export async function loadDevice(routerRtpCapabilities: unknown): Promise<Device> {
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
+  return device;
+}
+
+/** A Device loading ahead of access (from room.get's capabilities), for openLink to take when they match. */
+export class DevicePreload {
+  private capabilities: unknown;
+  private device: Promise<Device | undefined> | undefined;
+
+  /** Starts loading; a failure only means openLink loads again. */
+  readonly start = (routerRtpCapabilities: unknown): void => {
+    if (!routerRtpCapabilities) return;
+    this.capabilities = routerRtpCapabilities;
+    this.device = loadDevice(routerRtpCapabilities).catch(() => undefined);
+  };
+
+  /** The preloaded Device when it was loaded with `routerRtpCapabilities`. */
+  async take(routerRtpCapabilities: unknown): Promise<Device | undefined> {
+    const same = JSON.stringify(this.capabilities) === JSON.stringify(routerRtpCapabilities);
+    return same ? await this.device : undefined;
+  }
+}
+
+/**
+ * The link of a join attempt once access is granted: the Device (preloaded
+ * when it could be) and the two transports the host made, each reporting its
+ * state changes to `onState`.
  */
 export async function openLink(
   granted: Extract<DownstreamPayloads['downstream-access-granted'], { peer_id: string }>,
   base: Pick<Link, 'services' | 'socket' | 'deviceId' | 'request'>,
   onState: (transportId: string, state: types.ConnectionState) => void,
+  preload?: DevicePreload,
 ): Promise<Link & { device: Device }> {
-  const device = new Device();
-  await device.load({
-    routerRtpCapabilities: granted.routerRtpCapabilities as types.RtpCapabilities,
-  });
+  const device =
+    (await preload?.take(granted.routerRtpCapabilities)) ??
+    (await loadDevice(granted.routerRtpCapabilities));
   const wire = (transport: types.Transport) =>
     wireTransport(transport, base.request, (state) => onState(transport.id, state));
   return {

@@ -19,6 +19,8 @@ export interface BindRequest {
 export async function bindSocketToRoom(
   services: ServiceClient,
   request: BindRequest,
+  /** Told the room as soon as room.get answers, before the bind. */
+  onRoom?: (room: RoomData) => void,
 ): Promise<RoomData> {
   const room = await services.call('room.get', {
     socket_id: request.socketId,
@@ -26,6 +28,7 @@ export async function bindSocketToRoom(
     device_id: request.deviceId,
     room_type: 'meeting',
   });
+  onRoom?.(room);
   await services.call('yp.bind_socket', {
     socket_id: request.socketId,
     // As in the seed: the user's own "desk".

@@ -155,6 +155,12 @@ export interface RoomData {
   email: string | null;
   firstname: string;
   lastname: string | null;
+  /**
+   * The room's router RTP capabilities (not in the seed), as access-granted
+   * will carry them: a client loads its mediasoup Device while it binds and
+   * asks for access.
+   */
+  routerRtpCapabilities: unknown;
   /** The seed's media node and push channel: on a LAN host both are the host itself (endpointAddress/Route). */
   use_node: string;
   use_location: string;
