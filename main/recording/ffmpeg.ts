@@ -4,8 +4,7 @@ import { delimiter, join } from 'node:path';
 
 /** The ffmpeg the host records and composes with, or why there is none. */
 export type FfmpegTool =
-  | { available: true; path: string; version: string }
-  | { available: false; reason: string };
+  { available: true; path: string; version: string } | { available: false; reason: string };
 
 /**
  * Finds ffmpeg: ROUNDTABLE_FFMPEG when set (the desktop app points it at the
@@ -16,7 +15,10 @@ export async function findFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<
   const given = env.ROUNDTABLE_FFMPEG;
   const candidates = given
     ? [given]
-    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'ffmpeg'));
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, 'ffmpeg'));
   for (const path of candidates) {
     try {
       await access(path, constants.X_OK);
