@@ -18,6 +18,7 @@ await Promise.all([
       'host-cli': 'main/host/cli.ts',
       electron: 'main/electron/main.ts',
       discover: 'main/discovery/discover-cli.ts',
+      record: 'main/recording/record-cli.ts',
     },
     outdir: 'dist/main',
     format: 'esm',

@@ -30,6 +30,7 @@ function setup() {
     appOrigin: 'app://roundtable',
     openInvite: async (link) => void calls.push(`open ${link}`),
     openLogs: async () => void calls.push('logs'),
+    openRecordingsFolder: async () => void calls.push('recordings'),
     watchMeetings: () => {
       calls.push('watch');
       return [];
@@ -95,4 +96,16 @@ test('the network’s meetings are for the app’s own Home; a meeting’s addre
     `meeting https://10.0.0.7:8443/ ${fp}`,
     'meeting http://10.0.0.8:8080/ null',
   ]);
+});
+
+test('the recordings folder opens for the hosting app’s own pages and its meeting only', async () => {
+  const { call, calls } = setup();
+  await call(IPC.openRecordings, 'app://roundtable/index.html');
+  // A joined host's page (trusted for joining) may not open folders on this computer.
+  await expect(call(IPC.openRecordings, 'https://10.0.0.9:8443/')).rejects.toBeInstanceOf(
+    IpcForbiddenError,
+  );
+  await call(IPC.hostMeeting, 'app://roundtable/index.html');
+  await call(IPC.openRecordings, 'https://10.0.0.2:8443/#/join?x');
+  expect(calls).toEqual(['recordings', 'start', 'recordings']);
 });

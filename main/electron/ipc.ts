@@ -16,6 +16,8 @@ export interface IpcDeps {
   appOrigin: string;
   openInvite(link: string): Promise<void>;
   openLogs(): Promise<void>;
+  /** Opens the hosted meeting's recordings folder (<data dir>/recordings) in the file manager. */
+  openRecordingsFolder(): Promise<void>;
   /** Starts listing the meetings on the network (pushed to the app's page); returns the list now. */
   watchMeetings(): FoundMeeting[];
   openMeeting(url: string, fingerprint: string | null): Promise<void>;
@@ -66,6 +68,8 @@ export function registerIpcHandlers(ipc: IpcRegistrar, deps: IpcDeps): void {
     return deps.openInvite(link);
   });
   ipc.handle(IPC.openLogs, (event) => (from(event, false), deps.openLogs()));
+  // The recordings are on this computer only when it hosts: for its own pages, never a joined host's.
+  ipc.handle(IPC.openRecordings, (event) => (from(event, true), deps.openRecordingsFolder()));
   // The network's meetings are the app's own Home's business, not a joined host's pages.
   ipc.handle(IPC.watchMeetings, (event) => (from(event, true), deps.watchMeetings()));
   ipc.handle(IPC.openMeeting, (event, url, fingerprint) => {

@@ -59,11 +59,12 @@ const logDir = join(app.getPath('userData'), 'logs');
 mkdirSync(logDir, { recursive: true });
 const log = createLogger('info', join(logDir, 'host.log'));
 const trust = new TrustedOrigins(DESKTOP_APP_ORIGIN);
+const hostDataDir = join(app.getPath('userData'), 'host');
 const hosting = new HostingController(
   (): HostConfig => ({
     port: DEFAULT_PORT,
     listenIp: '0.0.0.0',
-    dataDir: join(app.getPath('userData'), 'host'),
+    dataDir: hostDataDir,
     announcedIps: [],
     workers: 1,
     rtcPort: DEFAULT_RTC_PORT,
@@ -241,6 +242,12 @@ app.whenReady().then(() => {
     appOrigin: DESKTOP_APP_ORIGIN,
     openInvite,
     openLogs: async () => shell.showItemInFolder(join(logDir, 'host.log')),
+    openRecordingsFolder: async () => {
+      const folder = join(hostDataDir, 'recordings');
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      const failure = await shell.openPath(folder);
+      if (failure) throw new Error(failure);
+    },
     watchMeetings,
     openMeeting,
   });

@@ -14,6 +14,7 @@ const bridge: DesktopBridge = {
   hostingInfo: () => ipcRenderer.invoke(IPC.hostingInfo),
   openInvite: (link) => ipcRenderer.invoke(IPC.openInvite, link),
   openLogs: () => ipcRenderer.invoke(IPC.openLogs),
+  openRecordingsFolder: () => ipcRenderer.invoke(IPC.openRecordings),
   onScreenPickerRequest: (listener) => {
     const handler = (_event: unknown, sources: ScreenSource[]) => listener(sources);
     ipcRenderer.on(IPC.screenPickerOpen, handler);

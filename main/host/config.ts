@@ -51,6 +51,8 @@ export interface HostConfig {
   keyFile?: string;
   /** Accounts away this long are forgotten (credential and membership); FORGET_ABSENT_AFTER_MS unless given. */
   forgetAbsentAfterMs?: number;
+  /** The ffmpeg to record with; undefined: ROUNDTABLE_FFMPEG, else the first on PATH (main/recording/ffmpeg.ts). */
+  ffmpegPath?: string;
 }
 
 const DAY_MS = 24 * 60 * 60_000;

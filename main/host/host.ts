@@ -25,6 +25,8 @@ import { createLogger, type Logger } from './logger';
 import { lanAddresses, localName } from './network';
 import { Advertiser } from '../discovery/advertiser';
 import { CertificateKeeper } from './certificate-keeper';
+import { findFfmpeg } from '../recording/ffmpeg';
+import { Recordings } from '../recording/recordings';
 
 /** The web client loads only its own files and talks only to this host. */
 const WEB_CLIENT_CSP = [
@@ -67,6 +69,7 @@ export interface RunningHost {
   store: HubStore;
   rooms: RoomRegistry;
   pool: WorkerPool;
+  recordings: Recordings;
   /**
    * Stops the host. By default the meeting ends for everyone, on purpose:
    * clients are told the host ended it. `{ restarting: true }` (a supervisor
@@ -165,6 +168,11 @@ async function startLockedHost(
     events.onFatal?.(error);
   });
   const rooms = new RoomRegistry(pool, config.peersPerRouter);
+  const recordings = await Recordings.open(config.dataDir, log, {
+    tool: await findFfmpeg(
+      config.ffmpegPath ? { ROUNDTABLE_FFMPEG: config.ffmpegPath } : undefined,
+    ),
+  });
   const sessions = new SessionRegistry();
   // Presence publishes through the door, which is created right after it.
   const presence = new Presence(
@@ -178,6 +186,7 @@ async function startLockedHost(
     sessions,
     presence,
     log,
+    recordings,
     limits: config.socketLimits,
     timings: config.membershipTimings,
     onKnock: (knock) => events.onKnock?.(knock),
@@ -188,6 +197,7 @@ async function startLockedHost(
     sessions,
     presence,
     log,
+    recordings,
     guestSignUps: config.guestSignUps,
     onRevoked: (_hubId, userId, message) => door.revoke(userId, message),
     onInviteRotated: () => events.onInviteRotated?.(joinLink(currentHub().inviteSecret)),
@@ -210,9 +220,14 @@ async function startLockedHost(
   await app.register(clientDoorRoutes, {
     services,
     door,
+    recordings,
     webSocketOrigins: new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]),
   });
-  await app.register(restApiRoutes, { door: new RestDoor(rooms, hubId), apiToken });
+  await app.register(restApiRoutes, {
+    door: new RestDoor(rooms, hubId),
+    apiToken,
+    recording: { recordings, rooms, hubId, meetingRoomId: () => store.roomIdFor(hubId, 'meeting') },
+  });
   if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
     await app.register(fastifyStatic, {
       root: config.webClientDir,
@@ -223,6 +238,8 @@ async function startLockedHost(
   let advertiser: Advertiser | undefined;
   const closeAll = async ({ restarting = false } = {}) => {
     clearInterval(forgetTimer);
+    // While media still flows, so every track file is finished properly.
+    await recordings.close();
     await advertiser?.stop();
     certificates?.stop();
     await door.closeAll(!restarting);
@@ -299,6 +316,7 @@ async function startLockedHost(
     store,
     rooms,
     pool,
+    recordings,
     close: closeAll,
   };
 }

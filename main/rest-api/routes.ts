@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_ID_LENGTH, restRequestSchemas, type RestErrorBody } from '../../shared/protocol/rest';
 import { asHostError, HostError, isHostFault, REST_REPLY } from '../host/host-error';
+import { recordingRoutes } from './recording-routes';
 import type { RestDoor } from './rest-door';
 
 /** SDP-sized bodies: an offer with simulcast is a few KiB. */
@@ -31,7 +32,7 @@ function sendError(
  */
 export async function restApiRoutes(
   app: FastifyInstance,
-  options: { door: RestDoor; apiToken: string },
+  options: { door: RestDoor; apiToken: string; recording: Parameters<typeof recordingRoutes>[1] },
 ) {
   const expected = digest(`Bearer ${options.apiToken}`);
   app.addHook('onRequest', async (request, reply) => {
@@ -94,6 +95,7 @@ export async function restApiRoutes(
   app.get<{ Params: Pick<Params, 'room_id'> }>('/rooms/:room_id/stats', limit, (request) =>
     door.stats(request.params.room_id),
   );
+  recordingRoutes(app, options.recording);
 
   // Anything else under /rooms gets this door's JSON error too, not the web server's 404.
   const noRoute = (request: FastifyRequest) => {

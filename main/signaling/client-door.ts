@@ -19,6 +19,8 @@ import { DEFAULT_MEMBERSHIP_TIMINGS, Membership, type MembershipTimings } from '
 import { CLOSED_MESSAGES, fanOutRoomEvents } from './room-events';
 import { mediaMessageHandlers, type HandlerContext, type SessionInRoom } from './room-messages';
 import { moderationHandlers } from './moderation-messages';
+import { fanOutRecordingEvents, recordingHandlers } from './recording-messages';
+import type { Recordings } from '../recording/recordings';
 import { roomToolHandlers } from './room-tool-messages';
 import { RoomModeration } from './room-moderation';
 import { RoomTools } from './room-tools';
@@ -32,6 +34,7 @@ export interface ClientDoorDeps {
   sessions: SessionRegistry;
   presence: Presence;
   log: Logger;
+  recordings: Recordings;
   limits?: Partial<SocketLimits>;
   timings?: Partial<MembershipTimings>;
   /** Someone knocked at a room's lobby. */
@@ -84,7 +87,9 @@ export class ClientDoor {
       toolsOf: (room) => this.tools.get(room)!,
       moderationOf,
       store: deps.store,
+      recordings: deps.recordings,
     };
+    fanOutRecordingEvents(deps.recordings, deps.sessions, (roomId) => deps.rooms.get(roomId));
   }
 
   /**
@@ -170,7 +175,12 @@ export class ClientDoor {
           `${name} needs access to room ${payload.room_id} first (upstream-request-access)`,
         );
       }
-      const handlers = { ...mediaMessageHandlers, ...roomToolHandlers, ...moderationHandlers };
+      const handlers = {
+        ...mediaMessageHandlers,
+        ...roomToolHandlers,
+        ...moderationHandlers,
+        ...recordingHandlers,
+      };
       const handler = handlers[name as Exclude<UpstreamName, 'upstream-request-access'>] as (
         ...args: unknown[]
       ) => Promise<void> | void;
@@ -203,6 +213,12 @@ export class ClientDoor {
       room_id: room.id,
       by: null,
       ...moderation.settings,
+    });
+    session.send(roomType, 'downstream-recording', {
+      room_id: room.id,
+      by: null,
+      message: null,
+      ...this.deps.recordings.status(room.id),
     });
     if (peer.privilege >= PRIVILEGE.admin)
       session.send(roomType, 'downstream-knocks', {

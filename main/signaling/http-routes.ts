@@ -1,7 +1,10 @@
+import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { AUTH_HEADER } from '../../shared/protocol/services';
+import type { Recordings } from '../recording/recordings';
 import type { ClientDoor } from './client-door';
+import { recordingFile } from './recording-services';
 import { errorEnvelope, WS_ROUTE, type ServiceApi } from './services';
 
 /** Largest service-call body: the seed's calls are a few hundred bytes. */
@@ -59,6 +62,7 @@ export async function clientDoorRoutes(
   options: {
     services: ServiceApi;
     door: ClientDoor;
+    recordings: Recordings;
     bodyTimeoutMs?: number;
     /** Page origins besides the host's own that may open the WebSocket (the desktop app's). */
     webSocketOrigins?: ReadonlySet<string>;
@@ -98,6 +102,24 @@ export async function clientDoorRoutes(
       return reply.status(result.status).send(result.body);
     },
   );
+
+  // A recording's watchable file, for the hub's admins (their credential in the header).
+  app.get<{ Params: { id: string } }>('/-/recordings/:id/file', async (request, reply) => {
+    const auth = request.headers[AUTH_HEADER];
+    const found = await recordingFile(
+      options.services,
+      options,
+      typeof auth === 'string' ? auth : undefined,
+      request.params.id,
+    );
+    if (!found.ok) return reply.status(found.status).send(found.body);
+    return reply
+      .header('content-type', 'video/mp4')
+      .header('content-length', String(found.bytes))
+      .header('content-disposition', `attachment; filename="${found.name}"`)
+      .header('cache-control', 'no-store')
+      .send(createReadStream(found.path));
+  });
 
   app.get(
     WS_ROUTE,

@@ -3,7 +3,7 @@ import { HostError } from '../host/host-error';
 import type { User } from '../storage/hub-store';
 import type { Handler, ServiceDeps } from './services';
 
-type RequireMember = (hubId: string, user: User, least?: number) => number;
+export type RequireMember = (hubId: string, user: User, least?: number) => number;
 
 /**
  * The hub's invite and membership calls: the invite to share now (members),

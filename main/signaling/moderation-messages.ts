@@ -11,7 +11,7 @@ import { actorOf } from './room-moderation';
 // refusal is the single downstream-error.
 
 /** The sender must be an owner or admin who entered the room. */
-function admin(session: SessionInRoom): Peer {
+export function admin(session: SessionInRoom): Peer {
   if (!session.peer.entered)
     throw new HostError('out_of_order', 'enter the room (upstream-peer-enter) first');
   if (session.peer.privilege < PRIVILEGE.admin)

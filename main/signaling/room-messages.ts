@@ -7,7 +7,9 @@ import type { Room } from '../sfu/room';
 import { publishOffer } from '../sfu/sdp-publisher';
 import { receiveOffer } from '../sfu/sdp-receiver';
 import type { ModerationName } from '../../shared/protocol/moderation';
+import type { RecordingName } from '../../shared/protocol/recording';
 import type { RoomToolName } from '../../shared/protocol/room-tools';
+import type { Recordings } from '../recording/recordings';
 import type { HubStore } from '../storage/hub-store';
 import type { Membership } from './membership';
 import type { RoomModeration } from './room-moderation';
@@ -23,6 +25,7 @@ export interface HandlerContext {
   toolsOf(room: Room): RoomTools;
   moderationOf(room: Room): RoomModeration;
   store: HubStore;
+  recordings: Recordings;
 }
 
 export type MessageHandler<N extends UpstreamName> = (
@@ -39,7 +42,10 @@ export type MessageHandler<N extends UpstreamName> = (
  */
 export const mediaMessageHandlers: {
   [
-    N in Exclude<UpstreamName, 'upstream-request-access' | RoomToolName | ModerationName>
+    N in Exclude<
+      UpstreamName,
+      'upstream-request-access' | RoomToolName | ModerationName | RecordingName
+    >
   ]: MessageHandler<N>;
 } = {
   'upstream-transport-connect': async (session, message, roomType) => {

@@ -16,7 +16,9 @@ import type { RoomRegistry } from '../sfu/rooms';
 import { nameParts, type HubStore, type User } from '../storage/hub-store';
 import type { Presence } from '../presence/presence';
 import type { SessionRegistry } from './session';
+import type { Recordings } from '../recording/recordings';
 import { hubHandlers } from './hub-services';
+import { recordingHandlers } from './recording-services';
 import { SignUpLimiter, type SignUpLimits } from './sign-up-limiter';
 
 /** The WebSocket path, returned by room.get as endpointRoute. */
@@ -28,6 +30,7 @@ export interface ServiceDeps {
   sessions: SessionRegistry;
   presence: Presence;
   log: Logger;
+  recordings: Recordings;
   /** Guest sign-up caps; GUEST_SIGN_UP_LIMITS unless the host is configured otherwise. */
   guestSignUps?: SignUpLimits;
   /** An admin revoked a member: take them out of every meeting (the client door). */
@@ -94,11 +97,19 @@ export class ServiceApi {
     this.handlers = {
       ...this.memberHandlers,
       ...hubHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
+      ...recordingHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
     };
   }
 
   private readonly memberHandlers: {
-    [S in Exclude<ServiceName, OpenService | keyof ReturnType<typeof hubHandlers>>]: Handler<S>;
+    [
+      S in Exclude<
+        ServiceName,
+        | OpenService
+        | keyof ReturnType<typeof hubHandlers>
+        | keyof ReturnType<typeof recordingHandlers>
+      >
+    ]: Handler<S>;
   } = {
     'room.get': async (request, user, context) => {
       // Visitors too: they need the room to knock at its lobby.
@@ -232,7 +243,11 @@ export class ServiceApi {
     }
     if (name === 'hub.about') {
       const hub = this.deps.store.defaultHub();
-      return { hub_id: hub.id, name: hub.name } satisfies ServiceResponseData['hub.about'];
+      return {
+        hub_id: hub.id,
+        name: hub.name,
+        recording: this.meetingRecorded(hub.id),
+      } satisfies ServiceResponseData['hub.about'];
     }
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
     if (!user)
@@ -275,7 +290,32 @@ export class ServiceApi {
     const privilege = this.deps.store.privilegeForInvite(hub, request.invite);
     if (privilege === undefined)
       throw new HostError('forbidden', 'this invite is not valid for the hub');
-    return { hub_id: hub.id, privilege, share_invite: hub.inviteSecret };
+    return {
+      hub_id: hub.id,
+      privilege,
+      share_invite: hub.inviteSecret,
+      recording: this.meetingRecorded(hub.id),
+    };
+  }
+
+  /** Whether the hub's meeting is being recorded: people are told before they join. */
+  private meetingRecorded(hubId: string): boolean {
+    try {
+      return this.deps.recordings.isRecording(this.deps.store.roomIdFor(hubId, 'meeting'));
+    } catch {
+      // Storage unavailable: the room shows it once they are in.
+      return false;
+    }
+  }
+
+  /** The user whose credential `auth` is, who must be an admin of the host's hub (the recording download). */
+  hubAdmin(auth: string | undefined): { user: User; hubId: string } {
+    const user = auth ? this.deps.store.authenticate(auth) : undefined;
+    if (!user)
+      throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
+    const hubId = this.deps.store.defaultHub().id;
+    this.requireMember(hubId, user, PRIVILEGE.admin);
+    return { user, hubId };
   }
 
   /** The user's privilege in the hub, which must be at least `least` (a member's by default). */

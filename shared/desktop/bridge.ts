@@ -40,6 +40,8 @@ export interface DesktopBridge {
   /** Opens an invite link (https or roundtable://), trusting exactly the certificate it names. */
   openInvite(link: string): Promise<void>;
   openLogs(): Promise<void>;
+  /** Opens the folder of the meeting's recordings (this app's host) in the file manager. */
+  openRecordingsFolder(): Promise<void>;
   /** Lists the meetings on the network now and whenever that changes, until the returned function is called. */
   watchMeetings(listener: (meetings: FoundMeeting[]) => void): () => void;
   /** Opens a meeting found on the network (its page, where one asks to join), trusting exactly its certificate. */
@@ -56,6 +58,7 @@ export const IPC = {
   hostingInfo: 'hosting:info',
   openInvite: 'invite:open',
   openLogs: 'logs:open',
+  openRecordings: 'recordings:open',
   watchMeetings: 'meetings:watch',
   meetingsChanged: 'meetings:changed',
   openMeeting: 'meeting:open',

@@ -8,6 +8,7 @@ import {
   type MediaSource,
 } from './rtc';
 import { moderationSchemas, type ModerationPayloads } from './moderation';
+import { recordingSchemas, type RecordingPayloads } from './recording';
 import { roomToolSchemas, type RoomToolPayloads } from './room-tools';
 import {
   sdpDownstreamOfferSchema,
@@ -113,6 +114,7 @@ export const upstreamMessageSchemas = {
   'upstream-leave': z.object({ ...upstreamEnvelope }),
   ...roomToolSchemas(upstreamEnvelope),
   ...moderationSchemas(upstreamEnvelope),
+  ...recordingSchemas(upstreamEnvelope),
 } as const;
 
 export type UpstreamName = keyof typeof upstreamMessageSchemas;
@@ -162,7 +164,8 @@ export interface ConsumerInfo {
   producerPaused: boolean;
 }
 
-export interface DownstreamPayloads extends RoomToolPayloads, ModerationPayloads {
+export interface DownstreamPayloads
+  extends RoomToolPayloads, ModerationPayloads, RecordingPayloads {
   /**
    * First frame on every socket. The client sends `socket.upstream-ping` every
    * `heartbeat_ms` and treats the socket as dead after `idle_timeout_ms` without

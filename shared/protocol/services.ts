@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RecordingSummary } from './recording';
 
 // Service calls (seed 000): `POST /-/svc/<service>` with a JSON body that
 // repeats the name in `service`, and the credential in the `x-param-auth`
@@ -51,6 +52,8 @@ export const serviceRequestSchemas = {
     hub_id: idSchema,
     user_id: idSchema,
   }),
+  /** Not in the seed: the hub's recordings, newest first, with what became of each (admins). */
+  'recording.list': z.object({ service: z.literal('recording.list'), hub_id: idSchema }),
   /**
    * Not in the seed: is this invite good for this hub? Answered without making an
    * account, so a client can say a link is wrong before asking for a camera.
@@ -111,11 +114,15 @@ export interface InviteCheckData {
    * secret whichever invite was checked, never the owner key.
    */
   share_invite: string;
+  /** Whether the hub's meeting is being recorded now: people are told before they join. */
+  recording: boolean;
 }
 
 export interface HubAbout {
   hub_id: string;
   name: string;
+  /** Whether the hub's meeting is being recorded now (as in InviteCheckData). */
+  recording: boolean;
 }
 
 export interface InviteData {
@@ -206,6 +213,7 @@ export interface ServiceResponseData {
   'hub.rotate_invite': InviteData;
   'hub.revoke_member': RevokeData;
   'room.get': RoomData;
+  'recording.list': RecordingSummary[];
   'yp.bind_socket': BindSocketData;
   'hub.get_members_by_type': HubMember[];
   'desk.set_online_status': OnlineStatusData;
