@@ -36,8 +36,19 @@ test('a good invite gives the invite to share; the owner key is known as the own
     state: 'valid',
     owner: true,
     shareInvite: 'the-invite',
+    recording: false,
   });
   expect(await checkInvite(target, ok(7))).toMatchObject({ state: 'valid', owner: false });
+});
+
+test('the check says whether the meeting is being recorded, to tell before joining', async () => {
+  const recording = answering(200, {
+    __ack__: 'hub.check_invite',
+    __status__: 'ok',
+    __timestamp__: 0,
+    data: { hub_id: 'h1', privilege: 7, share_invite: 'the-invite', recording: true },
+  });
+  expect(await checkInvite(target, recording)).toMatchObject({ state: 'valid', recording: true });
 });
 
 test('a wrong invite or a gone meeting stops pre-join; a busy or older host leaves it to the join', async () => {

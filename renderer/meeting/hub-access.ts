@@ -12,7 +12,8 @@ import { describeJoinError } from './errors';
 
 /**
  * What the host says about an invite before anyone asks for a camera:
- * `valid` (with the invite secret to share, never the owner key), `invalid`
+ * `valid` (with the invite secret to share, never the owner key, and whether
+ * the meeting is being recorded now, to say before joining), `invalid`
  * (a wrong or cut-off invite, or a meeting that is gone: no use going on),
  * `unreachable` (no answer: try again), or `unchecked` (the host could not say
  * now, busy or too old to know the call: the join itself will tell). `none`:
@@ -21,7 +22,7 @@ import { describeJoinError } from './errors';
  */
 export type InviteCheck =
   | { state: 'checking' }
-  | { state: 'valid'; owner: boolean; shareInvite: string }
+  | { state: 'valid'; owner: boolean; shareInvite: string; recording: boolean }
   | { state: 'invalid' | 'unreachable'; message: string }
   | { state: 'unchecked' }
   | { state: 'none' };
@@ -40,6 +41,8 @@ export async function checkInvite(
       state: 'valid',
       owner: answer.privilege >= PRIVILEGE.owner,
       shareInvite: answer.share_invite,
+      // A host older than recording does not say: it records nothing.
+      recording: answer.recording === true,
     };
   } catch (error) {
     if (error instanceof ServiceCallError) {

@@ -1,4 +1,5 @@
 import { ModerationClient } from '../features/moderation/moderation-client';
+import { RecordingClient } from '../features/recording/recording-client';
 import { RoomToolsClient } from '../features/room-tools/room-tools-client';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { Connection, type ConnectionOptions } from './connection';
@@ -15,6 +16,7 @@ import { Subscriber, type VideoStats } from './subscriber';
  *   subscriber.ts   what we receive: peers, consumers, layers, stats, members
  *   features/room-tools/room-tools-client.ts   chat, hands, reactions
  *   features/moderation/moderation-client.ts   what owners and admins do, and its effects on us
+ *   features/recording/recording-client.ts     whether the meeting is recorded; admins record
  *   link.ts         one connection's socket and transports, shared by the three
  */
 export class MeetingClient {
@@ -25,17 +27,20 @@ export class MeetingClient {
   readonly tools: RoomToolsClient;
   /** Mute, remove, end, lock, lobby, ask to unmute, roles, the invite link. */
   readonly moderation: ModerationClient;
+  /** Whether the meeting is being recorded; start, stop, list and download (admins). */
+  readonly recording: RecordingClient;
 
   constructor(store: MeetingStore, storage: Storage = localStorage, options?: ConnectionOptions) {
     this.publisher = new Publisher(store);
     this.subscriber = new Subscriber(store);
     this.tools = new RoomToolsClient(store);
     this.moderation = new ModerationClient(store, this.publisher);
+    this.recording = new RecordingClient(store);
     this.connection = new Connection(
       store,
       this.publisher,
       this.subscriber,
-      [this.tools, this.moderation],
+      [this.tools, this.moderation, this.recording],
       storage,
       options,
     );

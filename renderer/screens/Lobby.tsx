@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { VideoView } from '../components/VideoView';
+import { RecordingNotice, useHubAbout } from '../features/recording/RecordingNotice';
 import { useMeetingClient } from '../meeting/context';
-import { servingHub } from '../meeting/hub-access';
 import { useMeeting, type JoinTarget, type LobbyStatus } from '../state/store';
 import './lobby.css';
 
@@ -14,22 +14,14 @@ function asSentence(words: string): string {
 
 /**
  * The meeting's name: from Home's offer it is known; an invite link does not
- * carry it, but the host that served this page says it (hub.about).
+ * carry it, but the host says it (hub.about), with whether it is being recorded.
  */
-function useMeetingName(target: JoinTarget | null): string | undefined {
-  const [name, setName] = useState<string>();
-  const unnamed = target && !target.name && target.origin === location.origin ? target : null;
-  useEffect(() => {
-    if (!unnamed) return;
-    let current = true;
-    void servingHub(location).then((hub) => {
-      if (current && hub?.hub_id === unnamed.hubId) setName(hub.name);
-    });
-    return () => {
-      current = false;
-    };
-  }, [unnamed]);
-  return target?.name ?? name;
+function useMeetingAbout(target: JoinTarget | null): {
+  name: string | undefined;
+  recording: boolean;
+} {
+  const about = useHubAbout(target);
+  return { name: target?.name ?? about?.name, recording: about?.recording === true };
 }
 
 /** What the screen says: a title and a line under it. */
@@ -68,7 +60,7 @@ export function Lobby() {
   const lobby = useMeeting((s) => s.session.lobby);
   const reconnecting = useMeeting((s) => s.session.connection === 'reconnecting');
   const camTrack = useMeeting((s) => (s.localMedia.camOn ? s.localMedia.camTrack : null));
-  const name = useMeetingName(target);
+  const { name, recording } = useMeetingAbout(target);
   const [going, setGoing] = useState(false);
   // A live region announces changes, not what it held when it appeared: fill it once it is there.
   const [announced, setAnnounced] = useState(false);
@@ -106,6 +98,8 @@ export function Lobby() {
             <>
               <h2>{title}</h2>
               <p className={declined ? undefined : 'muted'}>{detail}</p>
+              {/* In the status: said when the host's word comes after the screen opened. */}
+              {!declined && <RecordingNotice recording={recording} live={false} />}
             </>
           )}
         </div>

@@ -5,6 +5,11 @@ import { VideoView } from '../components/VideoView';
 import { useInviteCheck } from '../features/invite/invite-check';
 import '../features/invite/prejoin.css';
 import { InviteProblem } from '../features/invite/InviteProblem';
+import {
+  recordedBeforeJoin,
+  RecordingNotice,
+  useHubAbout,
+} from '../features/recording/RecordingNotice';
 import { Fingerprint } from '../components/Fingerprint';
 import { useMeetingClient } from '../meeting/context';
 import {
@@ -57,7 +62,8 @@ function useCapture(
  * host checks the link's invite first: a wrong or cut-off link is said
  * before the browser asks for a camera. Without an invite (the host's
  * address opened without a link) there is nothing to check: the person asks
- * to join, and waits in the lobby until someone lets them in.
+ * to join, and waits in the lobby until someone lets them in. Either way, a
+ * meeting being recorded is said before joining.
  */
 export function PreJoin() {
   const client = useMeetingClient();
@@ -79,6 +85,8 @@ export function PreJoin() {
   // A host that could not say (busy, older) leaves the answer to the join itself.
   const inviteOk = check.state === 'valid' || check.state === 'unchecked' || check.state === 'none';
   const asking = check.state === 'none';
+  // Said before anyone joins (the check's answer, then the host's word now).
+  const recorded = recordedBeforeJoin(check, useHubAbout(target));
 
   // Open (or reopen) the chosen devices while they are switched on.
   const reportError = useCallback(
@@ -183,6 +191,7 @@ export function PreJoin() {
             </>
           )}
         </p>
+        <RecordingNotice recording={recorded} />
         {target.fingerprint && <Fingerprint fingerprint={target.fingerprint} />}
         <form onSubmit={onSubmit} className="stack">
           <label htmlFor="display-name">Your name</label>

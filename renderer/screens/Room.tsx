@@ -11,6 +11,8 @@ import { ModerationDialogs } from '../features/moderation/ModerationDialogs';
 import { isAdmin } from '../features/moderation/peer-actions';
 import { UnmutePrompt } from '../features/moderation/UnmutePrompt';
 import { Notices } from '../features/notices/Notices';
+import { RecordingDialogs } from '../features/recording/RecordingDialogs';
+import { RecordingIndicator } from '../features/recording/RecordingIndicator';
 import { RoomToolPanels } from '../features/room-tools/RoomToolPanels';
 import { ShortcutsHelp } from '../features/shortcuts/ShortcutsHelp';
 import { useMeetingClient } from '../meeting/context';
@@ -124,6 +126,7 @@ export function Room() {
       <h1 className="visually-hidden">
         {MEETING_NAME} meeting{host && ` on ${host}`}, {peopleCount(count)}
       </h1>
+      <RecordingIndicator />
       <ConnectionBanner />
       <Stage selfName={selfName} />
       <InviteCard />
@@ -135,6 +138,7 @@ export function Room() {
       <LobbyCard />
       <UnmutePrompt />
       <ModerationDialogs />
+      <RecordingDialogs />
       {Object.values(peers).flatMap((peer) =>
         Object.values(peer.tracks)
           .filter((track) => track.kind === 'audio' && track.track)

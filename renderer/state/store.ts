@@ -2,6 +2,7 @@ import { create, type StateCreator } from 'zustand';
 import type { MediaSource } from '../../shared/protocol/rtc';
 import type { HubMember, OnlineStatus } from '../../shared/protocol/services';
 import { moderationSlice, type ModerationSlice } from '../features/moderation/slice';
+import { recordingSlice, type RecordingSlice } from '../features/recording/slice';
 import { roomToolsSlice, type RoomToolsSlice } from '../features/room-tools/slice';
 import type { EndReason } from '../meeting/reconnector';
 
@@ -40,6 +41,8 @@ import type { EndReason } from '../meeting/reconnector';
  * ui           people panel open, layout (grid or speaker)
  * chat, hands, reactions   the room's tools (features/room-tools/slice.ts)
  * moderation   the meeting's settings, lobby knocks, may we unmute (features/moderation/slice.ts)
+ * recording    whether the meeting is being recorded; the hub's recordings for admins
+ *              (features/recording/slice.ts)
  */
 
 export type Phase = 'home' | 'prejoin' | 'joining' | 'lobby' | 'in-room' | 'left';
@@ -170,7 +173,8 @@ export type MeetingState = SessionSlice &
   PresenceSlice &
   UiSlice &
   RoomToolsSlice &
-  ModerationSlice;
+  ModerationSlice &
+  RecordingSlice;
 type Slice<T> = StateCreator<MeetingState, [], [], T>;
 
 const sessionSlice: Slice<SessionSlice> = (set) => ({
@@ -291,6 +295,7 @@ export function createMeetingStore() {
     ...uiSlice(...a),
     ...roomToolsSlice(...a),
     ...moderationSlice(...a),
+    ...recordingSlice(...a),
   }));
 }
 

@@ -3,6 +3,7 @@ import { closeControlMenu, ControlMenu } from '../../components/ControlMenu';
 import { useMeetingClient } from '../../meeting/context';
 import { useMeeting } from '../../state/store';
 import type { RoomSettings } from '../../../shared/protocol/moderation';
+import { RecordingMenuItems } from '../recording/RecordingMenuItems';
 import { describeModerationError } from './describe';
 import { ModerationIcon } from './icons';
 import { isAdmin } from './peer-actions';
@@ -53,7 +54,8 @@ function SettingSwitch({
 /**
  * The control bar's Host controls, for owners and admins only: lock the
  * meeting, ask people to ask before they unmute, mute everyone, stop every
- * camera, a new invite link, end the meeting for everyone. A control-bar
+ * camera, a new invite link, start and stop recording and the recordings
+ * (features/recording), end the meeting for everyone. A control-bar
  * menu like Devices (ControlMenu): Esc and a click outside close it.
  */
 export function HostControls() {
@@ -94,7 +96,7 @@ function HostControlsMenu() {
       className="host-controls"
       icon={<ModerationIcon name="shield" size={22} />}
       label="Host controls"
-      title="Host controls: lock the meeting, mute everyone, end it for everyone"
+      title="Host controls: lock the meeting, mute everyone, record, end it for everyone"
     >
       <div className="hc-panel">
         <h2 className="hc-title">Host controls</h2>
@@ -128,6 +130,7 @@ function HostControlsMenu() {
           >
             Make a new invite link
           </button>
+          <RecordingMenuItems />
         </div>
         <button
           type="button"

@@ -7,11 +7,16 @@ import type { Knock, RoomSettings } from '../../../shared/protocol/moderation';
 // ask, what to tell people, which confirmation is open, the invite to share,
 // and the host's words when it ended the meeting for us.
 
-/** Something to tell: `toast` false only announces it (the lobby card shows knocks itself). */
+/**
+ * Something to tell: `toast` false only announces it (the lobby card shows
+ * knocks itself); `announce` false only toasts it (the recording indicator
+ * says recording's starts and stops itself).
+ */
 export interface ModerationNotice {
   seq: number;
   text: string;
   toast: boolean;
+  announce: boolean;
   sound: 'knock' | null;
 }
 
@@ -52,7 +57,10 @@ export interface ModerationSlice {
   /** The host refused our unmute (or we held it back): muted, not allowed, and the prompt shows. */
   unmuteRefused(): void;
   dismissUnmutePrompt(): void;
-  showModerationNotice(text: string, options?: { toast?: boolean; sound?: 'knock' }): void;
+  showModerationNotice(
+    text: string,
+    options?: { toast?: boolean; announce?: boolean; sound?: 'knock' },
+  ): void;
   setConfirming(request: ConfirmRequest | null): void;
   setShareInvite(invite: string | null): void;
   setMeetingClosed(closed: MeetingClosed | null): void;
@@ -88,7 +96,13 @@ export const moderationSlice: StateCreator<ModerationSlice, [], [], ModerationSl
     dismissUnmutePrompt: () => patch({ unmutePrompt: null }),
     showModerationNotice: (text, options = {}) =>
       patch({
-        notice: { seq: ++seq, text, toast: options.toast ?? true, sound: options.sound ?? null },
+        notice: {
+          seq: ++seq,
+          text,
+          toast: options.toast ?? true,
+          announce: options.announce ?? true,
+          sound: options.sound ?? null,
+        },
       }),
     setConfirming: (confirming) => patch({ confirming }),
     setShareInvite: (shareInvite) => patch({ shareInvite }),

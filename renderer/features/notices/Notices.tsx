@@ -19,9 +19,11 @@ const namesOf = (s: MeetingState) =>
 
 /**
  * Tells who joins and leaves while we are in the room, and what admins do
- * (features/moderation: "Ada muted your microphone", "Dee wants to join"): a
- * toast, a soft sound for joins, leaves and knocks (NoticeSoundToggle, in the
- * Devices menu, turns it off) and a polite screen-reader announcement.
+ * (features/moderation: "Ada muted your microphone", "Dee wants to join";
+ * features/recording: "Ada started recording"): a toast, a soft sound for
+ * joins, leaves and knocks (NoticeSoundToggle, in the Devices menu, turns it
+ * off) and a polite screen-reader announcement (but for recording, whose
+ * indicator in the room says it).
  * The people already there when we arrive (or come back) are not announced.
  */
 export function Notices() {
@@ -54,7 +56,7 @@ export function Notices() {
       if (!notice || notice.seq === lastNotice) return;
       lastNotice = notice.seq;
       if (notice.sound && noticeSoundOn()) chime(notice.sound);
-      announce(notice.text);
+      if (notice.announce) announce(notice.text);
       if (notice.toast) toast(notice.text);
     };
     const watch = (s: MeetingState) => {
