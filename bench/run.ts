@@ -6,6 +6,7 @@ import { benchJoinTime } from './join-time';
 import { peerChart } from './janus/peer-chart';
 import { benchMemory } from './memory';
 import { benchPeer, type PeerResult, peerOptions } from './peer';
+import { benchRecording } from './recording';
 import { benchRecovery } from './recovery';
 import { benchSignaling } from './signaling';
 import { benchSoak, soakOptions } from './soak';
@@ -15,7 +16,8 @@ import { benchSoak, soakOptions } from './soak';
 // phases. Benchmarks never fail on a figure. The soak (`npm run bench soak --
 // --cycles N`) runs only when named: it takes many minutes. So does the
 // comparison with Janus (`npm run bench peer [-- --people 6]`), which writes
-// bench/results/peer.json and peer.svg.
+// bench/results/peer.json and peer.svg, and what recording costs (`npm run
+// bench recording [-- --seconds S]`).
 
 const BENCHES = {
   signaling: benchSignaling,
@@ -26,9 +28,10 @@ const BENCHES = {
   recovery: () => benchRecovery(),
   soak: () => benchSoak(soakOptions(process.argv.slice(2))),
   peer: () => benchPeer(peerOptions(process.argv.slice(2))),
+  recording: () => benchRecording(),
 } as const;
 type BenchName = keyof typeof BENCHES;
-const ON_REQUEST: BenchName[] = ['soak', 'peer'];
+const ON_REQUEST: BenchName[] = ['soak', 'peer', 'recording'];
 
 const requested = process.argv.slice(2).filter((name): name is BenchName => name in BENCHES);
 const names = requested.length
