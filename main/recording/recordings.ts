@@ -49,6 +49,8 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
   /** Compositions run one after another on this chain. */
   private queue: Promise<void> = Promise.resolve();
   private readonly composing = new Map<string, number>();
+  /** Compositions that failed where the manifest could not say so (a full disk). */
+  private readonly unsaidFailures = new Map<string, string>();
   private readonly abort = new AbortController();
   private closed = false;
 
@@ -86,8 +88,7 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
           'a recording was cut short when the host stopped: kept as incomplete',
         );
       for (const manifest of await recordings.manifests())
-        if (manifest.state === 'stopped' || manifest.state === 'composing')
-          recordings.enqueueCompose(manifest);
+        if (recordings.composesAtStart(manifest)) recordings.enqueueCompose(manifest);
     } catch (error) {
       // A full or read-only disk: recording will say so when someone starts one.
       log.warn({ err: error }, 'the recordings folder could not be prepared');
@@ -221,6 +222,18 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     if (!this.closed) this.enqueueCompose(manifest);
   }
 
+  /**
+   * What a start composes: recordings that stopped without a file (the host
+   * stopped first), and those whose composition found the disk full (there
+   * may be room now). Other failures would fail again.
+   */
+  private composesAtStart(manifest: RecordingManifest): boolean {
+    if (manifest.state === 'stopped' || manifest.state === 'composing') return true;
+    return (
+      manifest.state === 'compose_failed' && /disk is full/.test(manifest.problems.at(-1) ?? '')
+    );
+  }
+
   private enqueueCompose(manifest: RecordingManifest): void {
     const folder = join(this.dir, manifest.id);
     this.queue = this.queue.then(() => this.composeOne(folder, manifest));
@@ -258,6 +271,7 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
       );
     } else if (result.outcome === 'failed') {
       this.log.warn({ recording: id }, `recording ${id} could not be composed: ${result.problem}`);
+      if (manifest.state === 'composing') this.unsaidFailures.set(id, result.problem);
     }
     this.emitProgress(manifest);
   }
@@ -275,7 +289,15 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
   private summaryOf(manifest: RecordingManifest): RecordingSummary {
     const running = [...this.running.values()].find((entry) => entry.recorder?.id === manifest.id);
     const composing = this.composing.get(manifest.id);
-    const state = running ? 'recording' : composing !== undefined ? 'composing' : manifest.state;
+    const unsaid =
+      manifest.state === 'composing' ? this.unsaidFailures.get(manifest.id) : undefined;
+    const state = running
+      ? 'recording'
+      : composing !== undefined
+        ? 'composing'
+        : unsaid !== undefined
+          ? 'compose_failed'
+          : manifest.state;
     return {
       recording_id: manifest.id,
       started_at: manifest.startedAt,
@@ -283,7 +305,9 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
       state,
       progress: composing ?? null,
       incomplete: manifest.incomplete,
-      problems: manifest.problems,
+      problems: unsaid
+        ? [...manifest.problems, `composition failed: ${unsaid}`]
+        : manifest.problems,
       file: manifest.composed
         ? {
             name: manifest.composed.file,

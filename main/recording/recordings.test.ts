@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { waitFor } from '../../testing/wait';
+import { createLogger } from '../host/logger';
+import { addPeer, openTestRoom, probe, publish } from './recording-test-kit';
+import { Recordings } from './recordings';
+
+// The host's recordings on a disk of the test's own (a small tmpfs) with a
+// real worker and real RTP: a full disk stops the recording, everyone in the
+// room is told why, nothing written is lost, and the recording is composed
+// once there is room again. The room and the doors' side are in
+// main/signaling/recording.test.ts.
+
+let disk: string;
+let mounted = false;
+let skipReason = '';
+
+beforeAll(() => {
+  disk = mkdtempSync(join(tmpdir(), 'roundtable-recordings-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', disk], { stdio: 'pipe' });
+    mounted = true;
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    skipReason = `cannot mount a small tmpfs (needs root or CAP_SYS_ADMIN): ${stderr || (error as Error).message}`;
+    console.warn(`[recordings] skipping the full-disk test: ${skipReason}`);
+  }
+});
+
+afterAll(() => {
+  if (mounted) execFileSync('umount', [disk]);
+  rmSync(disk, { recursive: true, force: true });
+});
+
+test(
+  'a full disk stops the recording with the reason for everyone; it is composed once there is room',
+  { timeout: 240_000 },
+  async (context) => {
+    if (!mounted) context.skip(skipReason);
+    const { room, worker } = await openTestRoom();
+    const ada = await addPeer(room, 'Ada');
+    const camera = await publish(room, ada, 'vp8', { bitrate: '3M', noise: true });
+    const microphone = await publish(room, ada, 'opus');
+    const log = createLogger('silent');
+    const recordings = await Recordings.open(disk, log);
+    const told: { recording: boolean; by: unknown; message: string | null }[] = [];
+    recordings.on('status', (_room, status, by, message) =>
+      told.push({ recording: status.recording, by, message }),
+    );
+    try {
+      await recordings.start(room, { actor: null, userId: 'user-Ada', name: 'Ada' });
+      expect(told).toEqual([{ recording: true, by: null, message: null }]);
+      await waitFor(
+        () => told.at(-1),
+        (last) => last?.recording === false,
+        { what: 'the full disk to stop the recording', timeoutMs: 40_000 },
+      );
+      expect(told.at(-1)!.message).toMatch(/disk is full/);
+      expect(room.isClosed).toBe(false);
+      // On a full disk the composition cannot be written either: it says so, and the tracks stay.
+      const [failed] = await waitFor(
+        () => recordings.list('hub-1'),
+        ([summary]) => summary?.state === 'compose_failed',
+        { what: 'the composition to give up', timeoutMs: 60_000 },
+      );
+      expect(failed!.incomplete).toBe(true);
+      expect(failed!.problems.join(' ')).toMatch(/disk is full/);
+      await recordings.close();
+
+      // Room again (the disk grows): the next start composes what was written.
+      execFileSync('mount', ['-o', 'remount,size=256m', disk]);
+      const again = await Recordings.open(disk, log);
+      const [composed] = await waitFor(
+        () => again.list('hub-1'),
+        ([summary]) => summary?.state === 'composed' || summary?.state === 'compose_failed',
+        { what: 'the composition at the next start', timeoutMs: 120_000 },
+      );
+      expect(composed!.state).toBe('composed');
+      expect(composed!.incomplete).toBe(true);
+      const file = await again.composedFile('hub-1', composed!.recording_id);
+      const probed = await probe(file.path);
+      expect(probed.codec).toBe('h264');
+      expect(probed.packetTimes.length).toBeGreaterThan(0);
+      await again.close();
+    } finally {
+      camera.stop();
+      microphone.stop();
+      room.close(undefined);
+      worker.close();
+    }
+  },
+);
