@@ -220,7 +220,6 @@ async function startLockedHost(
   await app.register(clientDoorRoutes, {
     services,
     door,
-    recordings,
     webSocketOrigins: new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]),
   });
   await app.register(restApiRoutes, {

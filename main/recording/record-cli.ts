@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import type { RecordingStatus, RecordingSummary } from '../../shared/protocol/recording';
 import { defaultDataDir, DEFAULT_PORT } from '../host/config';
-import { formatBytes, formatDuration } from './recordings';
+import { formatBytes, formatDuration } from './recording-summary';
 
 // `node dist/main/record.js start|stop|status [--data-dir D] [--port P]`:
 // records the meeting of a host running on this machine (a headless box),

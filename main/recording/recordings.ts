@@ -11,6 +11,7 @@ import { findFfmpeg, type FfmpegTool } from './ffmpeg';
 import type { RecordingManifest } from './manifest';
 import { readManifest, recoverInterrupted } from './manifest-file';
 import { Recorder } from './recorder';
+import { formatBytes, formatDuration, summarize } from './recording-summary';
 
 // The host's recordings: one Recorder per meeting room while it records, one
 // composition at a time afterwards (the host has few cores and a meeting may
@@ -287,52 +288,15 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
   }
 
   private summaryOf(manifest: RecordingManifest): RecordingSummary {
-    const running = [...this.running.values()].find((entry) => entry.recorder?.id === manifest.id);
-    const composing = this.composing.get(manifest.id);
-    const unsaid =
-      manifest.state === 'composing' ? this.unsaidFailures.get(manifest.id) : undefined;
-    const state = running
-      ? 'recording'
-      : composing !== undefined
-        ? 'composing'
-        : unsaid !== undefined
-          ? 'compose_failed'
-          : manifest.state;
-    return {
-      recording_id: manifest.id,
-      started_at: manifest.startedAt,
-      stopped_at: manifest.stoppedAt ?? null,
-      state,
-      progress: composing ?? null,
-      incomplete: manifest.incomplete,
-      problems: unsaid
-        ? [...manifest.problems, `composition failed: ${unsaid}`]
-        : manifest.problems,
-      file: manifest.composed
-        ? {
-            name: manifest.composed.file,
-            bytes: manifest.composed.bytes,
-            duration_ms: manifest.composed.durationMs,
-          }
-        : null,
-    };
+    const running = [...this.running.values()].some((entry) => entry.recorder?.id === manifest.id);
+    return summarize(manifest, {
+      running,
+      progress: this.composing.get(manifest.id),
+      unsaidFailure: this.unsaidFailures.get(manifest.id),
+    });
   }
 
   private emitProgress(manifest: RecordingManifest): void {
     this.emit('progress', manifest.hubId, manifest.roomId, this.summaryOf(manifest));
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = String(seconds % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }

@@ -2,7 +2,6 @@ import { connect } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Recordings } from '../recording/recordings';
 import type { ClientDoor } from './client-door';
 import { clientDoorRoutes } from './http-routes';
 import type { CallContext, ServiceApi } from './services';
@@ -30,7 +29,6 @@ beforeAll(async () => {
   await app.register(clientDoorRoutes, {
     services,
     door: {} as ClientDoor,
-    recordings: {} as Recordings,
     bodyTimeoutMs: 300,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

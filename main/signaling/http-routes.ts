@@ -2,9 +2,7 @@ import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { AUTH_HEADER } from '../../shared/protocol/services';
-import type { Recordings } from '../recording/recordings';
 import type { ClientDoor } from './client-door';
-import { recordingFile } from './recording-services';
 import { errorEnvelope, WS_ROUTE, type ServiceApi } from './services';
 
 /** Largest service-call body: the seed's calls are a few hundred bytes. */
@@ -62,7 +60,6 @@ export async function clientDoorRoutes(
   options: {
     services: ServiceApi;
     door: ClientDoor;
-    recordings: Recordings;
     bodyTimeoutMs?: number;
     /** Page origins besides the host's own that may open the WebSocket (the desktop app's). */
     webSocketOrigins?: ReadonlySet<string>;
@@ -106,9 +103,7 @@ export async function clientDoorRoutes(
   // A recording's watchable file, for the hub's admins (their credential in the header).
   app.get<{ Params: { id: string } }>('/-/recordings/:id/file', async (request, reply) => {
     const auth = request.headers[AUTH_HEADER];
-    const found = await recordingFile(
-      options.services,
-      options,
+    const found = await options.services.recordingFile(
       typeof auth === 'string' ? auth : undefined,
       request.params.id,
     );

@@ -38,6 +38,7 @@ test('the invite secret and the owner key are good; both share the invite secret
     hub_id: host.hub.id,
     privilege: PRIVILEGE.member,
     share_invite: host.hub.inviteSecret,
+    recording: false,
   });
   const owner = await services.call('hub.check_invite', {
     hub_id: host.hub.id,
@@ -47,6 +48,7 @@ test('the invite secret and the owner key are good; both share the invite secret
     hub_id: host.hub.id,
     privilege: PRIVILEGE.owner,
     share_invite: host.hub.inviteSecret,
+    recording: false,
   });
   expect(JSON.stringify(owner)).not.toContain(host.hub.ownerKey);
   // Checking makes nobody a member.

@@ -18,7 +18,7 @@ import type { Presence } from '../presence/presence';
 import type { SessionRegistry } from './session';
 import type { Recordings } from '../recording/recordings';
 import { hubHandlers } from './hub-services';
-import { recordingHandlers } from './recording-services';
+import { recordingServices } from './recording-services';
 import { SignUpLimiter, type SignUpLimits } from './sign-up-limiter';
 
 /** The WebSocket path, returned by room.get as endpointRoute. */
@@ -89,15 +89,19 @@ export class ServiceApi {
   /** Invite checks are capped like sign-ups, in buckets of their own. */
   private readonly inviteChecks: SignUpLimiter;
 
+  private readonly recording: ReturnType<typeof recordingServices>;
   private readonly handlers: { [S in Exclude<ServiceName, OpenService>]: Handler<S> };
 
   constructor(private readonly deps: ServiceDeps) {
+    this.recording = recordingServices(deps, (hubId, user, least) =>
+      this.requireMember(hubId, user, least),
+    );
     this.signUps = new SignUpLimiter(deps.guestSignUps);
     this.inviteChecks = new SignUpLimiter(deps.guestSignUps);
     this.handlers = {
       ...this.memberHandlers,
       ...hubHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
-      ...recordingHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
+      ...this.recording.handlers,
     };
   }
 
@@ -107,7 +111,7 @@ export class ServiceApi {
         ServiceName,
         | OpenService
         | keyof ReturnType<typeof hubHandlers>
-        | keyof ReturnType<typeof recordingHandlers>
+        | keyof ReturnType<typeof recordingServices>['handlers']
       >
     ]: Handler<S>;
   } = {
@@ -246,7 +250,7 @@ export class ServiceApi {
       return {
         hub_id: hub.id,
         name: hub.name,
-        recording: this.meetingRecorded(hub.id),
+        recording: this.recording.meetingRecorded(hub.id),
       } satisfies ServiceResponseData['hub.about'];
     }
     const user = context.auth ? this.deps.store.authenticate(context.auth) : undefined;
@@ -294,28 +298,13 @@ export class ServiceApi {
       hub_id: hub.id,
       privilege,
       share_invite: hub.inviteSecret,
-      recording: this.meetingRecorded(hub.id),
+      recording: this.recording.meetingRecorded(hub.id),
     };
   }
 
-  /** Whether the hub's meeting is being recorded: people are told before they join. */
-  private meetingRecorded(hubId: string): boolean {
-    try {
-      return this.deps.recordings.isRecording(this.deps.store.roomIdFor(hubId, 'meeting'));
-    } catch {
-      // Storage unavailable: the room shows it once they are in.
-      return false;
-    }
-  }
-
-  /** The user whose credential `auth` is, who must be an admin of the host's hub (the recording download). */
-  hubAdmin(auth: string | undefined): { user: User; hubId: string } {
-    const user = auth ? this.deps.store.authenticate(auth) : undefined;
-    if (!user)
-      throw new HostError('unauthenticated', 'a valid x-param-auth credential is required');
-    const hubId = this.deps.store.defaultHub().id;
-    this.requireMember(hubId, user, PRIVILEGE.admin);
-    return { user, hubId };
+  /** A recording's composed file for the admin whose credential is `auth` (recording-services.ts). */
+  recordingFile(auth: string | undefined, recordingId: string) {
+    return this.recording.file(auth, recordingId);
   }
 
   /** The user's privilege in the hub, which must be at least `least` (a member's by default). */

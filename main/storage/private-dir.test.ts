@@ -16,7 +16,7 @@ function modes(dir: string) {
   };
 }
 
-test('a new data directory is 0700 and every file in it 0600, TLS key and database included', async () => {
+test('a new data directory is 0700 and every file in it 0600 (folders 0700), TLS key and database included', async () => {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'roundtable-modes-')), 'data');
   const host = await startTestHost({ dataDir, insecureHttp: false });
   const seen = modes(dataDir);
@@ -25,7 +25,10 @@ test('a new data directory is 0700 and every file in it 0600, TLS key and databa
   expect(Object.keys(seen.files)).toEqual(
     expect.arrayContaining(['roundtable.db', 'host-key.pem', 'host-cert.pem']),
   );
-  for (const [name, mode] of Object.entries(seen.files)) expect(mode, name).toBe(0o600);
+  // The recordings folder holds what people said: as private as the rest.
+  expect(seen.files.recordings).toBe(0o700);
+  for (const [name, mode] of Object.entries(seen.files))
+    if (name !== 'recordings') expect(mode, name).toBe(0o600);
 });
 
 test('a host started on a directory others can read tightens it and says so', async () => {
