@@ -100,17 +100,19 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
   /** What everyone in `room` (or about to join it) is told. */
   status(roomId: string): RecordingStatus {
     const running = this.running.get(roomId);
+    // While a recorder is still starting, the room is not recorded yet.
+    const recorder = running?.recorder as Recorder | undefined;
     return {
-      recording: running !== undefined,
-      started_at: running ? running.recorder.status().startedAt : null,
-      started_by: running?.startedBy ?? null,
+      recording: recorder !== undefined,
+      started_at: recorder ? recorder.status().startedAt : null,
+      started_by: recorder ? (running?.startedBy ?? null) : null,
       available: this.tool.available,
       unavailable_reason: this.tool.available ? null : this.tool.reason,
     };
   }
 
   isRecording(roomId: string): boolean {
-    return this.running.has(roomId);
+    return this.running.get(roomId)?.recorder !== undefined;
   }
 
   async start(room: Room, starter: Starter): Promise<RecordingStatus> {
