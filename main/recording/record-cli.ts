@@ -74,12 +74,13 @@ function describe(recording: RecordingSummary, dir: string): string {
 /** Requests to the host's REST API on loopback, pinned to the certificate in its data directory. */
 function hostApi(dir: string, hostPort: number) {
   const token = process.env.ROUNDTABLE_API_TOKEN ?? apiToken(dir);
-  let fingerprint: string;
+  let certificate: string;
   try {
-    fingerprint = new X509Certificate(readFileSync(join(dir, 'host-cert.pem'))).fingerprint256;
+    certificate = readFileSync(join(dir, 'host-cert.pem'), 'utf8');
   } catch {
     throw new Error(`no host certificate in ${dir}: is this the host's data directory?`);
   }
+  const fingerprint = new X509Certificate(certificate).fingerprint256;
   return (method: string, path: string) =>
     new Promise<unknown>((resolve, reject) => {
       const call = request(
@@ -89,16 +90,16 @@ function hostApi(dir: string, hostPort: number) {
           path,
           method,
           headers: { authorization: `Bearer ${token}` },
-          // The host's own certificate: trusted by its fingerprint, whatever names it carries.
-          rejectUnauthorized: false,
+          // Only the host's own certificate, checked during the handshake (before the
+          // token is sent), by its fingerprint, whatever names it carries.
+          ca: certificate,
+          checkServerIdentity: (_name, peer) =>
+            peer.fingerprint256 === fingerprint
+              ? undefined
+              : new Error('the host on this port is not the one of this data directory'),
           timeout: 30_000,
         },
         (response) => {
-          const peer = response.socket as { getPeerCertificate?(): { fingerprint256?: string } };
-          if (peer.getPeerCertificate?.().fingerprint256 !== fingerprint) {
-            response.destroy();
-            return reject(new Error('the host on this port is not the one of this data directory'));
-          }
           let body = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (body += chunk));
@@ -117,7 +118,9 @@ function hostApi(dir: string, hostPort: number) {
         reject(
           error.code === 'ECONNREFUSED'
             ? new Error(`no host is running on port ${hostPort}`)
-            : error,
+            : /CERT|SELF_SIGNED|ALTNAME/.test(error.code ?? '')
+              ? new Error(`the host on port ${hostPort} is not the one of ${dir}`)
+              : error,
         ),
       );
       call.end();
