@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,4 +145,16 @@ test('presence: bound, in a meeting, chosen status, offline; pushed live to the 
   } finally {
     await host.dispose();
   }
+});
+
+test('a host stops even while a browser holds a connection it opened ahead of need', async () => {
+  const host = await startTestHost();
+  // Browsers preconnect: a TCP connection with no request on it, kept for minutes.
+  const preconnected = connect(host.port, '127.0.0.1');
+  const cut = once(preconnected, 'close');
+  await once(preconnected, 'connect');
+  // Answered on a later connection, so the host has taken the first one in by now.
+  expect((await fetch(`${host.origin}/-/svc/nothing`, { method: 'POST' })).status).toBe(404);
+  await host.dispose();
+  await cut;
 });

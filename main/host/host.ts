@@ -25,6 +25,7 @@ import { createLogger, type Logger } from './logger';
 import { lanAddresses, localName } from './network';
 import { Advertiser } from '../discovery/advertiser';
 import { CertificateKeeper } from './certificate-keeper';
+import { closeServer } from './close-server';
 import { findFfmpeg } from '../recording/ffmpeg';
 import { Recordings } from '../recording/recordings';
 
@@ -242,7 +243,7 @@ async function startLockedHost(
     await advertiser?.stop();
     certificates?.stop();
     await door.closeAll(!restarting);
-    await app.close();
+    await closeServer(app);
     rooms.closeAll(restarting ? 'media_restarted' : 'host_ended');
     pool.close();
     presence.close();

@@ -57,6 +57,8 @@ export class ClientDoor {
   private readonly tools = new WeakMap<Room, RoomTools>();
   private readonly moderation = new WeakMap<Room, RoomModeration>();
   private readonly context: HandlerContext;
+  /** Set once the host stops: how a socket that arrives meanwhile is turned away. */
+  private stopping: { code: number; reason: string } | undefined;
 
   constructor(private readonly deps: ClientDoorDeps) {
     this.limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
@@ -97,6 +99,11 @@ export class ClientDoor {
    * frames in order. `userAgent` names the device to admins when it knocks.
    */
   accept(socket: WebSocket, userAgent?: string): ClientSession | undefined {
+    // A socket that was still connecting when the host began to stop would keep it from stopping.
+    if (this.stopping) {
+      socket.close(this.stopping.code, this.stopping.reason);
+      return undefined;
+    }
     if (this.deps.sessions.unboundCount() >= this.limits.maxUnboundSockets) {
       socket.close(CLOSE.tryAgainLater, 'too many sockets waiting to be bound');
       return undefined;
@@ -268,6 +275,10 @@ export class ClientDoor {
    * (service restart) and no word: clients rejoin once it is back.
    */
   async closeAll(announce: boolean): Promise<void> {
+    const stopping = announce
+      ? { code: CLOSE.goingAway, reason: 'host shutting down' }
+      : { code: CLOSE.serviceRestart, reason: 'host restarting' };
+    this.stopping = stopping;
     this.membership.releaseAll();
     await Promise.all(
       this.deps.sessions.all().map(async (session) => {
@@ -275,8 +286,7 @@ export class ClientDoor {
           if (announce) this.membership.sendAway(session, 'host_ended', CLOSED_MESSAGES.host_ended);
           this.disconnect(session, false);
         });
-        if (announce) session.socket.close(CLOSE.goingAway, 'host shutting down');
-        else session.socket.close(CLOSE.serviceRestart, 'host restarting');
+        session.socket.close(stopping.code, stopping.reason);
       }),
     );
   }
