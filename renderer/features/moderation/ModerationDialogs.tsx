@@ -3,6 +3,7 @@ import { useMeetingClient } from '../../meeting/context';
 import { useMeeting } from '../../state/store';
 import { CopyLink } from '../invite/InviteLink';
 import { inviteLinkFor } from '../invite/invite-link';
+import { ConfirmActionDialog } from './ConfirmActionDialog';
 import { ConfirmDialog } from './ConfirmDialog';
 import { describeModerationError } from './describe';
 import type { ConfirmRequest } from './slice';
@@ -44,52 +45,40 @@ function Confirmation({ request }: { request: ConfirmRequest }) {
     );
   };
   const sending = step.state === 'sending';
-  const problem = step.state === 'failed' && (
-    <p role="alert" className="confirm-error">
-      {step.error}
-    </p>
-  );
+  const error = step.state === 'failed' ? step.error : null;
 
   switch (request.kind) {
     case 'remove':
       return (
-        <ConfirmDialog
-          open
+        <ConfirmActionDialog
           title={`Remove ${request.name} from the meeting?`}
           onCancel={close}
-          buttons={[
-            { label: 'Cancel', onClick: close, autoFocus: true },
-            {
-              label: 'Remove',
-              tone: 'danger',
-              disabled: sending,
-              onClick: () => run(() => client.moderation.removePeer(request.peerId).then(close)),
-            },
-          ]}
+          action={{
+            label: 'Remove',
+            tone: 'danger',
+            disabled: sending,
+            onClick: () => run(() => client.moderation.removePeer(request.peerId).then(close)),
+          }}
+          error={error}
         >
           <p>{request.name} cannot come back to this meeting until it ends.</p>
-          {problem}
-        </ConfirmDialog>
+        </ConfirmActionDialog>
       );
     case 'end':
       return (
-        <ConfirmDialog
-          open
+        <ConfirmActionDialog
           title="End the meeting for everyone?"
           onCancel={close}
-          buttons={[
-            { label: 'Cancel', onClick: close, autoFocus: true },
-            {
-              label: 'End for everyone',
-              tone: 'danger',
-              disabled: sending,
-              onClick: () => run(() => client.moderation.endMeeting()),
-            },
-          ]}
+          action={{
+            label: 'End for everyone',
+            tone: 'danger',
+            disabled: sending,
+            onClick: () => run(() => client.moderation.endMeeting()),
+          }}
+          error={error}
         >
           <p>Everyone leaves the meeting, you too.</p>
-          {problem}
-        </ConfirmDialog>
+        </ConfirmActionDialog>
       );
     case 'rotate-invite':
       if (newLink && target)
@@ -107,29 +96,25 @@ function Confirmation({ request }: { request: ConfirmRequest }) {
           </ConfirmDialog>
         );
       return (
-        <ConfirmDialog
-          open
+        <ConfirmActionDialog
           title="Make a new invite link?"
           onCancel={close}
-          buttons={[
-            { label: 'Cancel', onClick: close, autoFocus: true },
-            {
-              label: 'Make a new link',
-              tone: 'primary',
-              disabled: sending,
-              onClick: () =>
-                run(async () => {
-                  const invite = await client.moderation.rotateInvite();
-                  notify('You made a new invite link. The old one no longer works.');
-                  if (request.showLink) setNewLink(invite);
-                  else close();
-                }),
-            },
-          ]}
+          action={{
+            label: 'Make a new link',
+            tone: 'primary',
+            disabled: sending,
+            onClick: () =>
+              run(async () => {
+                const invite = await client.moderation.rotateInvite();
+                notify('You made a new invite link. The old one no longer works.');
+                if (request.showLink) setNewLink(invite);
+                else close();
+              }),
+          }}
+          error={error}
         >
           <p>People with the old link can no longer join. People in the meeting stay.</p>
-          {problem}
-        </ConfirmDialog>
+        </ConfirmActionDialog>
       );
   }
 }

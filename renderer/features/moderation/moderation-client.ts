@@ -1,9 +1,9 @@
 import type { MessageSocket } from '../../../shared/client/message-socket';
 import type { Actor, ModeratedSource, RoomSettings } from '../../../shared/protocol/moderation';
 import { PRIVILEGE } from '../../../shared/protocol/services';
-import type { RoomFeature } from '../../meeting/connection';
 import type { Link } from '../../meeting/link';
 import type { MeetingStore } from '../../state/store';
+import { RoomFeatureClient } from '../room-feature-client';
 import {
   describeKnocks,
   describeMuted,
@@ -30,19 +30,15 @@ export function mayUnmute(settings: RoomSettings, privilege: number, allowed: bo
  * what an admin does goes to the host over the current link. The host checks
  * every request against the sender's privilege; refusals reject.
  */
-export class ModerationClient implements RoomFeature {
-  private socket: MessageSocket | undefined;
-  private link: Link | undefined;
+export class ModerationClient extends RoomFeatureClient {
   /** The first settings since the meeting began are where it stands, not a change to announce. */
   private knowsSettings = false;
 
   constructor(
-    private readonly store: MeetingStore,
+    store: MeetingStore,
     private readonly media: SwitchOff,
-  ) {}
-
-  private get state() {
-    return this.store.getState();
+  ) {
+    super(store);
   }
 
   private get selfPeerId(): string | null {
@@ -60,9 +56,7 @@ export class ModerationClient implements RoomFeature {
     this.state.setMayUnmute(mayUnmute(settings, privilege, unmuteAllowed));
   }
 
-  listen(socket: MessageSocket): void {
-    this.socket = socket;
-    const current = () => this.socket === socket;
+  protected listenOn(socket: MessageSocket, current: () => boolean): void {
     socket.on('downstream-room-settings', ({ locked, ask_to_unmute, by }) => {
       if (!current()) return;
       const before = this.state.moderation.settings;
@@ -116,7 +110,7 @@ export class ModerationClient implements RoomFeature {
     });
     // The connection ends the meeting on these (and clears us first): the ended screen wants the host's words.
     socket.on('downstream-room-closed', ({ reason, message }) => {
-      if (this.socket !== undefined && !current()) return;
+      if (this.superseded(socket)) return;
       if (reason === 'removed' || reason === 'ended' || reason === 'revoked')
         this.state.setMeetingClosed({ reason, message });
     });
@@ -141,33 +135,16 @@ export class ModerationClient implements RoomFeature {
     this.notify(describeRoleChange(peer?.displayName ?? 'someone', privilege, by, this.selfPeerId));
   }
 
-  attach(link: Link): void {
-    this.link = link;
+  override attach(link: Link): void {
+    super.attach(link);
     this.state.setMeetingClosed(null);
     void this.refreshInvite().catch(() => undefined);
   }
 
-  detach(): void {
-    this.link = undefined;
-  }
-
   /** The meeting is over for us: its settings, knocks and notices go (why it ended stays). */
-  clear(): void {
-    this.socket = undefined;
-    this.link = undefined;
+  protected forgetMeeting(): void {
     this.knowsSettings = false;
     this.state.clearModeration();
-  }
-
-  private request(): Link['request'] {
-    if (!this.link) throw new Error('not connected to the meeting right now');
-    return this.link.request;
-  }
-
-  private services(): { link: Link; hubId: string } {
-    const hubId = this.state.session.target?.hubId;
-    if (!this.link || !hubId) throw new Error('not connected to the meeting right now');
-    return { link: this.link, hubId };
   }
 
   async mutePeer(peerId: string, source: ModeratedSource): Promise<void> {

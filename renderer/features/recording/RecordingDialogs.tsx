@@ -3,7 +3,7 @@ import type { RecordingSummary } from '../../../shared/protocol/recording';
 import { Dialog } from '../../components/Dialog';
 import { useMeetingClient } from '../../meeting/context';
 import { useMeeting } from '../../state/store';
-import { ConfirmDialog } from '../moderation/ConfirmDialog';
+import { ConfirmActionDialog } from '../moderation/ConfirmActionDialog';
 import { isAdmin } from '../moderation/peer-actions';
 import {
   describeDownloadError,
@@ -48,25 +48,17 @@ function StartConfirmation() {
       );
   };
   return (
-    <ConfirmDialog
-      open
+    <ConfirmActionDialog
       title="Start recording?"
       onCancel={close}
-      buttons={[
-        { label: 'Cancel', onClick: close, autoFocus: true },
-        { label: 'Start recording', tone: 'primary', disabled: step.sending, onClick: start },
-      ]}
+      action={{ label: 'Start recording', tone: 'primary', disabled: step.sending, onClick: start }}
+      error={step.error}
     >
       <p>
         Everyone in the meeting will be told that it is being recorded, and so will people who join
         while it is. The host keeps the recording; admins can download it once it is ready.
       </p>
-      {step.error && (
-        <p role="alert" className="confirm-error">
-          {step.error}
-        </p>
-      )}
-    </ConfirmDialog>
+    </ConfirmActionDialog>
   );
 }
 

@@ -1,9 +1,8 @@
 import type { MessageSocket } from '../../../shared/client/message-socket';
 import type { RecordingStatus, RecordingSummary } from '../../../shared/protocol/recording';
 import { AUTH_HEADER, PRIVILEGE } from '../../../shared/protocol/services';
-import type { RoomFeature } from '../../meeting/connection';
-import type { Link } from '../../meeting/link';
 import type { MeetingStore } from '../../state/store';
+import { RoomFeatureClient } from '../room-feature-client';
 import { describeRecordingChange, RecordingDownloadError } from './describe';
 
 export interface RecordingClientOptions {
@@ -60,29 +59,19 @@ const statusOf = (payload: RecordingStatus): RecordingStatus => ({
  * composition (pushed to admins) and download the finished files. The host
  * checks every request against the sender's privilege; refusals reject.
  */
-export class RecordingClient implements RoomFeature {
-  private socket: MessageSocket | undefined;
-  private link: Link | undefined;
+export class RecordingClient extends RoomFeatureClient {
   /** The first status since the meeting began is where it stands, not a change to announce. */
   private knowsStatus = false;
   private readonly fetch: typeof fetch;
   private readonly revokeAfterMs: number;
 
-  constructor(
-    private readonly store: MeetingStore,
-    options: RecordingClientOptions = {},
-  ) {
+  constructor(store: MeetingStore, options: RecordingClientOptions = {}) {
+    super(store);
     this.fetch = options.fetch ?? ((...args) => fetch(...args));
     this.revokeAfterMs = options.revokeAfterMs ?? REVOKE_AFTER_MS;
   }
 
-  private get state() {
-    return this.store.getState();
-  }
-
-  listen(socket: MessageSocket): void {
-    this.socket = socket;
-    const current = () => this.socket === socket;
+  protected listenOn(socket: MessageSocket, current: () => boolean): void {
     socket.on('downstream-recording', (payload) => {
       if (!current()) return;
       const after = statusOf(payload);
@@ -110,31 +99,10 @@ export class RecordingClient implements RoomFeature {
     });
   }
 
-  attach(link: Link): void {
-    this.link = link;
-  }
-
-  detach(): void {
-    this.link = undefined;
-  }
-
   /** The meeting is over for us: whether it was recorded, the list and the dialogs go. */
-  clear(): void {
-    this.socket = undefined;
-    this.link = undefined;
+  protected forgetMeeting(): void {
     this.knowsStatus = false;
     this.state.clearRecording();
-  }
-
-  private request(): Link['request'] {
-    if (!this.link) throw new Error('not connected to the meeting right now');
-    return this.link.request;
-  }
-
-  private services(): { link: Link; hubId: string } {
-    const hubId = this.state.session.target?.hubId;
-    if (!this.link || !hubId) throw new Error('not connected to the meeting right now');
-    return { link: this.link, hubId };
   }
 
   /** Starts recording the meeting (admins); everyone is told by the host's push. */

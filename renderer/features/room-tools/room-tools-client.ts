@@ -1,7 +1,6 @@
 import type { MessageSocket } from '../../../shared/client/message-socket';
 import type { Reaction } from '../../../shared/protocol/room-tools';
-import type { Link } from '../../meeting/link';
-import type { MeetingStore } from '../../state/store';
+import { RoomFeatureClient } from '../room-feature-client';
 
 /** How long a reaction floats over its sender's tile. */
 export const REACTION_MS = 4_000;
@@ -10,19 +9,8 @@ export const REACTION_MS = 4_000;
  * Chat, hands and reactions for the meeting client: what the host pushes
  * goes into the store; what people do goes to the host over the current link.
  */
-export class RoomToolsClient {
-  private socket: MessageSocket | undefined;
-  private link: Link | undefined;
-
-  constructor(private readonly store: MeetingStore) {}
-
-  private get state() {
-    return this.store.getState();
-  }
-
-  listen(socket: MessageSocket): void {
-    this.socket = socket;
-    const current = () => this.socket === socket;
+export class RoomToolsClient extends RoomFeatureClient {
+  protected listenOn(socket: MessageSocket, current: () => boolean): void {
     socket.on('downstream-chat-history', ({ messages }) => {
       if (current()) this.state.setChatHistory(messages);
     });
@@ -43,24 +31,9 @@ export class RoomToolsClient {
     });
   }
 
-  attach(link: Link): void {
-    this.link = link;
-  }
-
-  detach(): void {
-    this.link = undefined;
-  }
-
   /** The meeting is over for us: its chat and hands go. */
-  clear(): void {
-    this.socket = undefined;
-    this.link = undefined;
+  protected forgetMeeting(): void {
     this.state.clearRoomTools();
-  }
-
-  private request(): Link['request'] {
-    if (!this.link) throw new Error('not connected to the meeting right now');
-    return this.link.request;
   }
 
   async sendChat(text: string): Promise<void> {
