@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { pageDiagnostics } from '../testing/app-page';
 import { startHostProcess, type HostProcess } from '../testing/host-process';
 import { chromiumLaunchOptions } from './chromium';
 import { test } from './fixtures';
@@ -27,7 +28,7 @@ export class TestLan {
   readonly hostNs: string;
   private readonly clients: LanClient[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'roundtable-lan-'));
-  private hostProcess: ChildProcess | undefined;
+  private hostProcess: HostProcess | undefined;
   private readonly extraNamespaces: string[] = [];
 
   /** Why this machine cannot make namespaces (not root, no iproute2), or undefined when it can. */
@@ -98,6 +99,11 @@ export class TestLan {
     return this.clients[i]!.hostIp;
   }
 
+  /** The host's last lines of output, if it was started. */
+  hostOutput(): string[] {
+    return this.hostProcess?.recentOutput() ?? [];
+  }
+
   /** Takes client machine `i`'s link down until restore(): Wi-Fi gone for a while. */
   cut(i = 0): void {
     const client = this.clients[i]!;
@@ -125,7 +131,7 @@ export class TestLan {
       ],
       ['ip', 'netns', 'exec', this.hostNs],
     );
-    this.hostProcess = host.child;
+    this.hostProcess = host;
     return host;
   }
 
@@ -196,7 +202,7 @@ export class TestLan {
   }
 
   dispose(): void {
-    this.hostProcess?.kill('SIGTERM');
+    this.hostProcess?.child.kill('SIGTERM');
     for (const ns of [
       this.hostNs,
       ...this.clients.map((client) => client.ns),
@@ -236,6 +242,21 @@ export function onTestLan(machines = 1): { lan(): TestLan; browser(machine?: num
           executablePath: lan.chromiumInLan(machine),
         }),
       );
+  });
+  test.afterEach(async ({}, testInfo) => {
+    if (testInfo.status === testInfo.expectedStatus) return;
+    // For the fault above: what each page's connection carried, and what the host said.
+    const report: string[] = [];
+    for (const [machine, browser] of browsers.entries())
+      for (const context of browser.contexts())
+        for (const page of context.pages())
+          report.push(
+            `machine ${machine}, ${page.url()}:`,
+            JSON.stringify(await pageDiagnostics(page).catch(String), null, 1),
+          );
+    report.push('host output (last lines):', ...(lan?.hostOutput() ?? []));
+    console.error(report.join('\n'));
+    await testInfo.attach('lan-diagnostics', { body: report.join('\n') });
   });
   test.afterAll(async () => {
     for (const browser of browsers) await browser.close();

@@ -16,6 +16,7 @@ Object.assign(window, {
   roundtable: {
     videoStats: () => meetingClient.videoStats(),
     audioStats: () => meetingClient.audioStats(),
+    diagnostics: () => meetingClient.diagnostics(),
   },
 });
 

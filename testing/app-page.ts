@@ -32,3 +32,12 @@ export async function decodingProducers(page: Page): Promise<string[]> {
     .filter(([, entry]) => entry.framesDecoded > 0)
     .map(([id]) => id);
 }
+
+/** What the page's connection carries now, and the people and tracks it knows of (a failed test prints it). */
+export function pageDiagnostics(page: Page): Promise<unknown> {
+  return page.evaluate(() =>
+    (
+      window as unknown as { roundtable: { diagnostics(): Promise<unknown> } }
+    ).roundtable.diagnostics(),
+  );
+}

@@ -10,7 +10,11 @@ export interface HostProcess {
   fingerprint: string;
   /** Resolves with the exit code (or the signal's name) when the process ends. */
   exited: Promise<number | string>;
+  /** Its last lines of output (at most OUTPUT_LINES), for a test that failed to print. */
+  recentOutput(): string[];
 }
+
+const OUTPUT_LINES = 300;
 
 /**
  * `npm run host`'s program (dist/main/host-cli.js, built by `npm run build`)
@@ -34,14 +38,20 @@ export async function startHostProcess(
   );
   let inviteUrl = '';
   let fingerprint = '';
+  const output: string[] = [];
+  // Read to the end, so the host never blocks on a full pipe.
   const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    inviteUrl ||= /Invite link \(share it\):\s+(\S+)/.exec(line)?.[1] ?? '';
-    if (/^\s+([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(line)) fingerprint = line.trim();
-    if (line.startsWith('Media ports')) break;
-  }
-  // Keep reading so the host never blocks on a full pipe.
-  child.stdout!.resume();
+  const started = new Promise<void>((done) => {
+    lines.on('line', (line) => {
+      output.push(line);
+      if (output.length > OUTPUT_LINES) output.shift();
+      inviteUrl ||= /Invite link \(share it\):\s+(\S+)/.exec(line)?.[1] ?? '';
+      if (/^\s+([0-9A-F]{2}:){31}[0-9A-F]{2}$/.test(line)) fingerprint = line.trim();
+      if (line.startsWith('Media ports')) done();
+    });
+    lines.on('close', done);
+  });
+  await started;
   if (!inviteUrl) throw new Error(`the host did not start (exit ${String(await exited)})`);
-  return { child, inviteUrl, fingerprint, exited };
+  return { child, inviteUrl, fingerprint, exited, recentOutput: () => [...output] };
 }

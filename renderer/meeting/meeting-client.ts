@@ -30,7 +30,11 @@ export class MeetingClient {
   /** Whether the meeting is being recorded; start, stop, list and download (admins). */
   readonly recording: RecordingClient;
 
-  constructor(store: MeetingStore, storage: Storage = localStorage, options?: ConnectionOptions) {
+  constructor(
+    private readonly store: MeetingStore,
+    storage: Storage = localStorage,
+    options?: ConnectionOptions,
+  ) {
     this.publisher = new Publisher(store);
     this.subscriber = new Subscriber(store);
     this.tools = new RoomToolsClient(store);
@@ -92,6 +96,27 @@ export class MeetingClient {
   /** Frames decoded per remote video, by producer id (window.roundtable.videoStats for e2e). */
   videoStats(): Promise<VideoStats> {
     return this.subscriber.videoStats();
+  }
+
+  /** What our connection carries now, and the people and tracks we know of (window.roundtable.diagnostics). */
+  async diagnostics() {
+    const { session, room } = this.store.getState();
+    return {
+      connection: session.connection,
+      phase: session.phase,
+      ...(await this.subscriber.diagnostics()),
+      peers: Object.values(room.peers).map(
+        (peer) =>
+          `${peer.displayName} (${peer.peerId})${peer.reconnecting ? ' reconnecting' : ''}: ` +
+          Object.values(peer.tracks)
+            .map(
+              (track) =>
+                `${track.source} ${track.producerId}${track.paused ? ' paused' : ''}` +
+                (track.consumerId ? '' : ' not consumed'),
+            )
+            .join(', '),
+      ),
+    };
   }
 
   /** Bytes received per remote audio, by producer id (window.roundtable.audioStats for e2e). */

@@ -5,6 +5,7 @@ import { ServiceCallError } from '../../shared/client/service-client';
 import type { PeerInfo } from '../../shared/protocol/messages';
 import type { MeetingStore, RemotePeer } from '../state/store';
 import { joinPhase } from './join-phases';
+import { transportReport } from './diagnostics';
 import type { Link } from './link';
 
 /** The spatial layer for a tile of this width (CSS pixels, times the device pixel ratio). */
@@ -247,6 +248,22 @@ export class Subscriber {
   /** Bytes received per remote audio (by producer id; framesDecoded stays 0): for tests. */
   audioStats(): Promise<VideoStats> {
     return this.receiveStats('audio');
+  }
+
+  /** Our link's transports and consumers as they are now (window.roundtable.diagnostics). */
+  async diagnostics() {
+    const link = this.link;
+    if (!link) return { link: 'none' };
+    const [send, receive] = await Promise.all([
+      transportReport(link.sendTransport),
+      transportReport(link.recvTransport),
+    ]);
+    const consumers = [...this.consumers.values()].map(
+      ({ consumer, peerId, paused }) =>
+        `${peerId} ${consumer.kind} of ${consumer.producerId}: ${paused ? 'paused' : 'resumed'}` +
+        `${consumer.closed ? ', closed' : ''}, track ${consumer.track.readyState}`,
+    );
+    return { send, receive, consumers };
   }
 
   private async receiveStats(kind: 'audio' | 'video'): Promise<VideoStats> {
