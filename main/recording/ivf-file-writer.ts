@@ -1,9 +1,5 @@
-import {
-  FfmpegProcess,
-  matroskaOutputArgs,
-  type TrackWriter,
-  type WriterExit,
-} from './ffmpeg-process';
+import { FfmpegProcess, matroskaOutputArgs } from './ffmpeg-process';
+import { FfmpegTrackWriter } from './ffmpeg-track-writer';
 import { Vp9Depacketizer } from './vp9-depacketizer';
 
 // VP9 is unpacked here (vp9-depacketizer.ts) and handed to ffmpeg as IVF
@@ -16,16 +12,14 @@ const VIDEO_CLOCK = 90_000;
 /** ffmpeg that falls this far behind is not keeping up: the writer gives up (a problem, then a new segment). */
 const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
 
-export class IvfFileWriter implements TrackWriter {
+export class IvfFileWriter extends FfmpegTrackWriter {
   private readonly depacketizer: Vp9Depacketizer;
   /** The last picture's RTP timestamp, and RTP ticks since the first picture (unwrapped from 32 bits). */
   private lastTimestamp: number | undefined;
   private elapsed = 0;
 
-  private constructor(
-    private readonly process: FfmpegProcess,
-    onLoss: () => void,
-  ) {
+  private constructor(process: FfmpegProcess, onLoss: () => void) {
+    super(process);
     this.depacketizer = new Vp9Depacketizer(
       (picture, ts) => this.writePicture(picture, ts),
       onLoss,
@@ -45,33 +39,13 @@ export class IvfFileWriter implements TrackWriter {
 
   /** One RTP packet from the consumer. */
   push(packet: Buffer): void {
-    if (this.process.alive && !this.process.exitExpected) this.depacketizer.push(packet);
+    if (this.writing) this.depacketizer.push(packet);
   }
 
-  get exited(): Promise<WriterExit> {
-    return this.process.exited;
-  }
-
-  get alive(): boolean {
-    return this.process.alive;
-  }
-
-  get bytes(): number {
-    return this.process.bytes;
-  }
-
-  /** The end of its input makes ffmpeg finish the file; SIGKILL after `timeoutMs`. */
-  stop(timeoutMs = 5_000): Promise<WriterExit> {
-    if (this.process.alive && !this.process.exitExpected) {
-      this.process.expectExit();
-      this.process.stdin.end();
-      this.process.escalate([[timeoutMs, () => this.process.signal('SIGKILL')]]);
-    }
-    return this.process.exited;
-  }
-
-  kill(): Promise<WriterExit> {
-    return this.process.kill();
+  /** The end of its input makes ffmpeg finish the file. */
+  protected override finishFile(): [number, () => void][] {
+    this.process.stdin.end();
+    return [];
   }
 
   private writePicture(picture: Buffer, rtpTimestamp: number): void {

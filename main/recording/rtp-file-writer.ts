@@ -1,10 +1,6 @@
 import { createSocket } from 'node:dgram';
-import {
-  FfmpegProcess,
-  matroskaOutputArgs,
-  type TrackWriter,
-  type WriterExit,
-} from './ffmpeg-process';
+import { FfmpegProcess, matroskaOutputArgs } from './ffmpeg-process';
+import { FfmpegTrackWriter } from './ffmpeg-track-writer';
 
 // ffmpeg listening for one RTP stream (described by an SDP on its stdin) on
 // loopback and copying it, without transcoding, into a Matroska file. Used
@@ -20,11 +16,13 @@ const SIGINT_AFTER_MS = 1_500;
  */
 const RTCP_BYE = Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 1, 0x81, 203, 0, 1, 0, 0, 0, 1]);
 
-export class RtpFileWriter implements TrackWriter {
+export class RtpFileWriter extends FfmpegTrackWriter {
   private constructor(
-    private readonly process: FfmpegProcess,
+    process: FfmpegProcess,
     private readonly rtcpPort: number,
-  ) {}
+  ) {
+    super(process);
+  }
 
   /**
    * Starts ffmpeg reading the RTP that `sdp` describes (on 127.0.0.1:`rtpPort`,
@@ -44,39 +42,18 @@ export class RtpFileWriter implements TrackWriter {
     return new RtpFileWriter(process, rtpPort + 1);
   }
 
-  get exited(): Promise<WriterExit> {
-    return this.process.exited;
-  }
-
-  get alive(): boolean {
-    return this.process.alive;
-  }
-
-  get bytes(): number {
-    return this.process.bytes;
-  }
-
   /**
-   * Ends ffmpeg so the file is finalized. Signals are no good for that when
-   * no RTP comes any more: ffmpeg notices SIGINT only between packets, and a
-   * second SIGINT interrupts its file writes too. An RTCP BYE ends its input
-   * cleanly instead; SIGINT if that is not enough, SIGKILL after `timeoutMs`.
+   * Signals are no good for finishing the file when no RTP comes any more:
+   * ffmpeg notices SIGINT only between packets, and a second SIGINT
+   * interrupts its file writes too. An RTCP BYE ends its input cleanly
+   * instead; the BYE again and then SIGINT if that is not enough.
    */
-  stop(timeoutMs = 5_000): Promise<WriterExit> {
-    if (this.process.alive && !this.process.exitExpected) {
-      this.process.expectExit();
-      this.sendBye();
-      this.process.escalate([
-        [BYE_AGAIN_MS, () => this.sendBye()],
-        [SIGINT_AFTER_MS, () => this.process.signal('SIGINT')],
-        [timeoutMs, () => this.process.signal('SIGKILL')],
-      ]);
-    }
-    return this.process.exited;
-  }
-
-  kill(): Promise<WriterExit> {
-    return this.process.kill();
+  protected override finishFile(): [number, () => void][] {
+    this.sendBye();
+    return [
+      [BYE_AGAIN_MS, () => this.sendBye()],
+      [SIGINT_AFTER_MS, () => this.process.signal('SIGINT')],
+    ];
   }
 
   private sendBye(): void {
