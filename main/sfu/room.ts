@@ -6,6 +6,7 @@ import { PRIVILEGE } from '../../shared/protocol/services';
 import { HostError } from '../host/host-error';
 import { distinctName } from './display-names';
 import { Peer, type ProducerAppData, type RoomRouter } from './peer';
+import { RoomConsumers } from './room-consumers';
 import { RoomRouters, type RoomPlacement } from './room-routers';
 import type { PooledWorker } from './worker-pool';
 
@@ -26,15 +27,17 @@ export interface RoomEvents {
 
 /**
  * A meeting room: its peers, an active-speaker observer, and its routers
- * (room-routers.ts: more than one when the peers outgrow a worker's share). Both doors (the seed-000
- * client door and the seed-002 REST door) act on rooms only through this
- * class and listen to its events.
+ * (room-routers.ts: more than one when the peers outgrow a worker's share);
+ * room-consumers.ts makes its consumers. Both doors (the seed-000 client
+ * door and the seed-002 REST door) act on rooms only through this class and
+ * listen to its events.
  */
 export class Room extends EventEmitter<RoomEvents> {
   readonly peers = new Map<string, Peer>();
   /** Who the room hears now (the active-speaker observer's last choice), for people who arrive later. */
   activeSpeakerId: string | undefined;
   private closed = false;
+  private readonly consumers: RoomConsumers;
 
   private constructor(
     readonly id: string,
@@ -43,6 +46,9 @@ export class Room extends EventEmitter<RoomEvents> {
     private readonly speakerObserver: types.ActiveSpeakerObserver,
   ) {
     super();
+    this.consumers = new RoomConsumers(routers, (peer, consumerId, producerId) => {
+      if (!this.closed) this.emit('consumer-closed', peer, consumerId, producerId);
+    });
     speakerObserver.on('dominantspeaker', ({ producer }) => {
       const peer = this.peers.get((producer.appData as ProducerAppData).peerId);
       this.activeSpeakerId = peer?.id;
@@ -186,94 +192,14 @@ export class Room extends EventEmitter<RoomEvents> {
     this.emit('peer-updated', peer);
   }
 
-  /**
-   * Consumers on `consumerPeer`'s receive transport (or `recv`) for every producer of
-   * `producerPeer` it does not consume yet (mediasoup form), made side by side.
-   * They start paused: the client resumes each once its track is wired up, so
-   * no keyframe is lost. Video starts on `spatialLayer` when given.
-   */
-  async consumePeer(
-    consumerPeer: Peer,
-    producerPeer: Peer,
-    options: { recv?: types.WebRtcTransport; spatialLayer?: number } = {},
-  ): Promise<types.Consumer[]> {
-    const rtpCapabilities = consumerPeer.rtpCapabilities;
-    if (!consumerPeer.entered || !rtpCapabilities) {
-      throw new HostError(
-        'out_of_order',
-        consumerPeer.entered
-          ? 'this peer entered without rtpCapabilities: send downstream-offer with an sdpOffer (seed form)'
-          : 'enter the room (upstream-peer-enter) before asking for streams',
-      );
-    }
-    const recv =
-      options.recv ??
-      [...consumerPeer.transports.values()].find(
-        (t) => t.appData.direction === 'recv' && !t.appData.sdp,
-      );
-    if (!recv) throw new HostError('out_of_order', 'no receive transport');
-    const consumed = new Set(
-      [...consumerPeer.consumers.values()].map((consumer) => consumer.producerId),
-    );
-    const wanted = [...producerPeer.producers.values()].filter((p) => !consumed.has(p.id));
-    const made = await Promise.allSettled(
-      wanted.map((producer) =>
-        this.consume(consumerPeer, producerPeer, producer, recv, {
-          rtpCapabilities,
-          paused: true,
-          spatialLayer: options.spatialLayer,
-        }),
-      ),
-    );
-    const consumers = made.flatMap((result) =>
-      result.status === 'fulfilled' && result.value ? [result.value] : [],
-    );
-    const failed = made.find((result) => result.status === 'rejected');
-    if (failed) {
-      // All or nothing, as when they were made one by one: no consumer the client never hears of.
-      for (const consumer of consumers) consumer.close();
-      throw failed.reason;
-    }
-    return consumers;
+  /** Consumers of `producerPeer`'s producers that `consumerPeer` lacks (see room-consumers.ts). */
+  consumePeer(...args: Parameters<RoomConsumers['consumePeer']>): Promise<types.Consumer[]> {
+    return this.consumers.consumePeer(...args);
   }
 
-  /**
-   * One consumer of `producer` on `recv`, one of `consumerPeer`'s transports;
-   * undefined when the receiver cannot decode any of its codecs.
-   */
-  async consume(
-    consumerPeer: Peer,
-    producerPeer: Peer,
-    producer: types.Producer<ProducerAppData>,
-    recv: types.WebRtcTransport,
-    options: {
-      rtpCapabilities: types.RtpCapabilities;
-      paused: boolean;
-      mid?: string;
-      spatialLayer?: number;
-    },
-  ): Promise<types.Consumer | undefined> {
-    await this.routers.bringTo(producer, producerPeer.placement, consumerPeer.placement);
-    const { rtpCapabilities } = options;
-    if (!consumerPeer.placement.router.canConsume({ producerId: producer.id, rtpCapabilities }))
-      return undefined;
-    const consumer = await recv.consume({
-      producerId: producer.id,
-      rtpCapabilities,
-      paused: options.paused,
-      ...(options.mid !== undefined ? { mid: options.mid } : {}),
-      ...(options.spatialLayer !== undefined && producer.kind === 'video'
-        ? { preferredLayers: { spatialLayer: options.spatialLayer } }
-        : {}),
-      appData: { source: producer.appData.source },
-    });
-    consumerPeer.consumers.set(consumer.id, consumer);
-    consumer.observer.on('close', () => consumerPeer.consumers.delete(consumer.id));
-    consumer.on('producerclose', () => {
-      if (!this.closed)
-        this.emit('consumer-closed', consumerPeer, consumer.id, consumer.producerId);
-    });
-    return consumer;
+  /** One consumer of `producer` on `recv`; undefined when the receiver cannot decode it. */
+  consume(...args: Parameters<RoomConsumers['consume']>): Promise<types.Consumer | undefined> {
+    return this.consumers.consume(...args);
   }
 
   async setProducerPaused(peer: Peer, producerId: string, paused: boolean): Promise<void> {
