@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import {
-  ONLINE,
   PRIVILEGE,
   serviceRequestSchemas,
-  type OnlineStatus,
   type ServiceEnvelope,
   type ServiceErrorReason,
   type ServiceName,
@@ -13,11 +11,12 @@ import {
 import { asHostError, HostError, isHostFault, SERVICE_REPLY } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { RoomRegistry } from '../sfu/rooms';
-import { nameParts, type HubStore, type User } from '../storage/hub-store';
+import type { HubStore, User } from '../storage/hub-store';
 import type { Presence } from '../presence/presence';
 import type { SessionRegistry } from './session';
 import type { Recordings } from '../recording/recordings';
-import { hubHandlers } from './hub-services';
+import { hubHandlers, type RequireMember } from './hub-services';
+import { memberHandlers } from './member-services';
 import { recordingServices } from './recording-services';
 import { SignUpLimiter, type SignUpLimits } from './sign-up-limiter';
 
@@ -82,7 +81,8 @@ type OpenService = 'yp.create_guest' | 'hub.check_invite' | 'hub.about';
 /**
  * The seed's service calls. Each body is validated with its schema from
  * shared/; every call but yp.create_guest and hub.check_invite needs the
- * x-param-auth credential.
+ * x-param-auth credential. The open calls are answered here, the others by
+ * member-services.ts, hub-services.ts and recording-services.ts.
  */
 export class ServiceApi {
   private readonly signUps: SignUpLimiter;
@@ -93,113 +93,17 @@ export class ServiceApi {
   private readonly handlers: { [S in Exclude<ServiceName, OpenService>]: Handler<S> };
 
   constructor(private readonly deps: ServiceDeps) {
-    this.recording = recordingServices(deps, (hubId, user, least) =>
-      this.requireMember(hubId, user, least),
-    );
+    const requireMember: RequireMember = (hubId, user, least) =>
+      this.requireMember(hubId, user, least);
+    this.recording = recordingServices(deps, requireMember);
     this.signUps = new SignUpLimiter(deps.guestSignUps);
     this.inviteChecks = new SignUpLimiter(deps.guestSignUps);
     this.handlers = {
-      ...this.memberHandlers,
-      ...hubHandlers(deps, (hubId, user, least) => this.requireMember(hubId, user, least)),
+      ...memberHandlers(deps, requireMember),
+      ...hubHandlers(deps, requireMember),
       ...this.recording.handlers,
     };
   }
-
-  private readonly memberHandlers: {
-    [
-      S in Exclude<
-        ServiceName,
-        | OpenService
-        | keyof ReturnType<typeof hubHandlers>
-        | keyof ReturnType<typeof recordingServices>['handlers']
-      >
-    ]: Handler<S>;
-  } = {
-    'room.get': async (request, user, context) => {
-      // Visitors too: they need the room to knock at its lobby.
-      const privilege = this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
-      this.requireSocket(request.socket_id);
-      const roomId = this.deps.store.roomIdFor(request.hub_id, request.room_type);
-      const room = await this.deps.rooms.open(roomId, request.hub_id);
-      const now = Math.floor(Date.now() / 1000);
-      const inRoom = this.deps.sessions.inRoom(room);
-      const isPresenter = (userId: string) =>
-        (this.deps.store.privilegeOf(request.hub_id, userId) ?? 0) >= PRIVILEGE.admin;
-      const presenter =
-        privilege >= PRIVILEGE.admin
-          ? request.socket_id
-          : (inRoom.find((session) => session.user && isPresenter(session.user.id))?.id ?? null);
-      const sharing = inRoom.find((session) =>
-        [...(session.peer?.producers.values() ?? [])].some((p) => p.appData.source === 'screen'),
-      );
-      const endpoint = { address: context.hostHeader, route: WS_ROUTE };
-      return {
-        id: room.id,
-        room_id: room.id,
-        hub_id: request.hub_id,
-        user_id: user.id,
-        socket_id: request.socket_id,
-        type: request.room_type,
-        guest_name: user.fullname,
-        fullname: user.fullname,
-        role: privilege >= PRIVILEGE.admin ? 'presenter' : 'attendee',
-        permission: privilege,
-        ctime: now,
-        status: room.peers.size > 0 ? 'started' : 'idle',
-        routerRtpCapabilities: room.router.rtpCapabilities,
-        endpointAddress: endpoint.address,
-        endpointRoute: endpoint.route,
-        presenter_id: presenter,
-        avatar_id: user.id,
-        screen_id: sharing?.id ?? null,
-        email: null,
-        ...nameParts(user.fullname),
-        use_node: endpoint.address,
-        use_location: endpoint.route,
-        pushNode: endpoint.address,
-        pushLocation: endpoint.route,
-      };
-    },
-    'yp.bind_socket': (request, user) => {
-      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
-      const session = this.requireSocket(request.socket_id);
-      if (session.user && session.user.id !== user.id) {
-        throw new HostError('forbidden', 'this socket is bound to another user');
-      }
-      if (!session.user) {
-        session.user = user;
-        session.deviceId = request.device_id;
-        session.hubIds = new Set(this.deps.store.hubsOf(user.id));
-        this.deps.presence.socketBound(user.id);
-        this.keepAccount(user);
-      }
-      return {
-        user_id: user.id,
-        uid: user.id,
-        username: user.fullname,
-        ident: user.fullname,
-        connection: 'ok',
-        socket_id: session.id,
-      };
-    },
-    'hub.get_members_by_type': (request, user) => {
-      this.requireMember(request.hub_id, user);
-      // The live status: storage may still be catching up (a write outage).
-      const members = this.deps.presence.withLiveStatus(this.deps.store.membersOf(request.hub_id));
-      if (request.type === 'all') return members;
-      return members.filter(
-        (member) => (member.online === ONLINE.offline) === (request.type === 'offline'),
-      );
-    },
-    'desk.set_online_status': (request, user) => {
-      if (request.hub_id !== user.id) this.requireMember(request.hub_id, user, PRIVILEGE.visitor);
-      const session = this.requireSocket(request.socket_id);
-      if (session.user?.id !== user.id)
-        throw new HostError('forbidden', 'bind this socket (yp.bind_socket) first');
-      this.deps.presence.choose(user.id, String(request.status) as OnlineStatus);
-      return { hub_id: request.hub_id, user_id: user.id, status: request.status };
-    },
-  };
 
   /** Runs one call and always answers with an envelope; `status` is the HTTP status to send. */
   async call(
@@ -320,20 +224,5 @@ export class ServiceApi {
             : 'visitors can only ask to join; come with an invite link to do this',
       );
     return privilege;
-  }
-
-  /** The user came back: their account is kept for another while. Best effort: a full disk must not stop a join. */
-  private keepAccount(user: User): void {
-    try {
-      this.deps.store.touch(user.id);
-    } catch (error) {
-      if (!(error instanceof HostError && error.reason === 'unavailable')) throw error;
-    }
-  }
-
-  private requireSocket(socketId: string) {
-    const session = this.deps.sessions.get(socketId);
-    if (!session) throw new HostError('not_found', `no connected socket ${socketId}`);
-    return session;
   }
 }
