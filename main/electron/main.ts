@@ -26,7 +26,7 @@ import {
   DEFAULT_RTC_PORT,
   type HostConfig,
 } from '../host/config';
-import { DESKTOP_APP_ORIGIN } from '../host/host';
+import { DESKTOP_APP_ORIGIN } from '../host/http-server';
 import { createLogger } from '../host/logger';
 import { deepLinkFromArgv, parseDeepLink, PROTOCOL } from './deep-link';
 import { HostingController } from './hosting';

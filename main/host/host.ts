@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpsServer } from 'node:https';
 import { hostname } from 'node:os';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
-import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyReply } from 'fastify';
 import { Presence } from '../presence/presence';
 import { RestDoor } from '../rest-api/rest-door';
-import { restApiRoutes } from '../rest-api/routes';
 import { RoomRegistry } from '../sfu/rooms';
 import { WorkerPool } from '../sfu/worker-pool';
 import { ClientDoor } from '../signaling/client-door';
-import { clientDoorRoutes } from '../signaling/http-routes';
 import { ServiceApi } from '../signaling/services';
 import { SessionRegistry } from '../signaling/session';
 import { lockDataDir } from '../storage/data-dir-lock';
@@ -26,27 +20,9 @@ import { lanAddresses, localName } from './network';
 import { Advertiser } from '../discovery/advertiser';
 import { CertificateKeeper } from './certificate-keeper';
 import { closeServer } from './close-server';
+import { createHttpServer } from './http-server';
 import { findFfmpeg } from '../recording/ffmpeg';
 import { Recordings } from '../recording/recordings';
-
-/** The web client loads only its own files and talks only to this host. */
-const WEB_CLIENT_CSP = [
-  "default-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** Frames above this close the socket outright; the door answers smaller oversized frames with an error. */
-const WS_HARD_LIMIT = 1024 * 1024;
-
-/** The desktop app's own pages (main/electron/main.ts) join other hosts' meetings from this origin. */
-export const DESKTOP_APP_ORIGIN = 'app://roundtable';
-
-/** A whole HTTP request, body included, must arrive within this; slow-loris clients are cut off. */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RunningHost {
   /** Base URLs people open, LAN addresses first. */
@@ -205,35 +181,23 @@ async function startLockedHost(
   });
   const apiToken = config.apiToken ?? store.getSetting('api_token') ?? newApiToken(store);
 
-  const app = Fastify({
-    loggerInstance: log,
-    // Media and signaling events are logged by the doors; one line per HTTP request is noise.
-    logController: new LogController({ disableRequestLogging: true }),
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    // A URL that is not valid percent-encoding never reaches a route: answer it in the REST door's JSON shape.
-    frameworkErrors: (error, _request, reply) =>
-      (reply as FastifyReply).code(400).send({
-        error: { code: 'invalid_request', message: `the request cannot be read: ${error.message}` },
-      }),
-    ...(certificate ? { https: { cert: certificate.cert, key: certificate.key } } : {}),
+  const app = await createHttpServer({
+    log,
+    certificate,
+    clientDoor: { services, door },
+    extraOrigins: config.extraOrigins,
+    restApi: {
+      door: new RestDoor(rooms, hubId),
+      apiToken,
+      recording: {
+        recordings,
+        rooms,
+        hubId,
+        meetingRoomId: () => store.roomIdFor(hubId, 'meeting'),
+      },
+    },
+    webClientDir: config.webClientDir,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: WS_HARD_LIMIT } });
-  await app.register(clientDoorRoutes, {
-    services,
-    door,
-    webSocketOrigins: new Set([DESKTOP_APP_ORIGIN, ...(config.extraOrigins ?? [])]),
-  });
-  await app.register(restApiRoutes, {
-    door: new RestDoor(rooms, hubId),
-    apiToken,
-    recording: { recordings, rooms, hubId, meetingRoomId: () => store.roomIdFor(hubId, 'meeting') },
-  });
-  if (config.webClientDir && existsSync(join(config.webClientDir, 'index.html'))) {
-    await app.register(fastifyStatic, {
-      root: config.webClientDir,
-      setHeaders: (reply) => reply.header('Content-Security-Policy', WEB_CLIENT_CSP),
-    });
-  }
 
   let advertiser: Advertiser | undefined;
   const closeAll = async ({ restarting = false } = {}) => {
