@@ -1,12 +1,10 @@
-import type { types } from 'mediasoup-client';
-import { MessageSocket, RequestTimeoutError } from '../../shared/client/message-socket';
+import { RequestTimeoutError, type MessageSocket } from '../../shared/client/message-socket';
 import type { RoomClosedReason } from '../../shared/protocol/messages';
 import type { JoinTarget, MeetingStore } from '../state/store';
 import { describeJoinError, isFatalRejoinError } from './errors';
-import { credentialAndSocket, enterHub, guestCredential, hostServices } from './hub-access';
-import { DevicePreload, openLink, restartIce, type Link } from './link';
-import { LobbyDeclinedError, requestAccessThroughLobby } from './lobby-wait';
-import { joinPhase } from './join-phases';
+import { JoinAbandonedError, JoinFlow, type JoinTimeouts } from './join-flow';
+import { restartIce, type Link } from './link';
+import { LobbyDeclinedError } from './lobby-wait';
 import * as sessionView from './session-view';
 import type { Publisher } from './publisher';
 import {
@@ -18,13 +16,9 @@ import {
 } from './reconnector';
 import type { Subscriber } from './subscriber';
 
-export interface ConnectionOptions {
+export interface ConnectionOptions extends JoinTimeouts {
   clock?: Clock;
   reconnect?: Partial<ReconnectOptions>;
-  /** WebSocket requests and the socket's hello. */
-  requestTimeoutMs?: number;
-  /** Service calls (fetch), which otherwise hang as long as TCP does when the network is gone. */
-  fetchTimeoutMs?: number;
 }
 
 /**
@@ -39,13 +33,9 @@ export interface RoomFeature {
   clear(): void;
 }
 
-/** The join attempt was abandoned (left, torn down for the next attempt, or the host closed the room). */
-class JoinAbandonedError extends Error {}
-
 /**
- * The connection to the host: walks the join flow (credential → socket →
- * room.get → yp.bind_socket → request-access, through the lobby when the host
- * says so → transports → peer-enter → publish while receiving), and owns the reconnect
+ * The connection to the host: joins, rejoins and leaves, each join a walk of
+ * the join flow (join-flow.ts) on a fresh link, and owns the reconnect
  * machine, which it feeds with what happens (socket closed, room closed, ICE
  * state, request timeouts) and whose decisions it carries out: restart ICE,
  * tear down, walk the flow again. The machine's state is mirrored into the
@@ -68,16 +58,18 @@ export class Connection {
   /** Why the last rejoin attempt failed, for the words on the ended screen. */
   private lastError: unknown;
   private readonly clock: Clock;
+  private readonly flow: JoinFlow;
 
   constructor(
     private readonly store: MeetingStore,
     private readonly publisher: Publisher,
     private readonly subscriber: Subscriber,
     private readonly features: readonly RoomFeature[],
-    private readonly storage: Storage = localStorage,
-    private readonly options: ConnectionOptions = {},
+    storage: Storage = localStorage,
+    options: ConnectionOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.flow = new JoinFlow(store, publisher, subscriber, features, storage, options);
     this.machine = new Reconnector(
       {
         rejoin: () =>
@@ -186,95 +178,27 @@ export class Connection {
   private async open(): Promise<void> {
     this.teardown();
     const generation = this.generation;
-    const { signal } = this.abort;
-    const live = <T>(value: T): T => {
-      if (generation !== this.generation) throw new JoinAbandonedError('abandoned');
-      return value;
-    };
-    const target = this.target!;
-    joinPhase('start');
-    const fetchTimeoutMs = this.options.fetchTimeoutMs ?? 10_000;
-    const services = hostServices(target, signal, fetchTimeoutMs);
-    // The socket opens while the credential is fetched: neither needs the other.
-    const [known, socket] = await credentialAndSocket(
-      guestCredential(target, services, this.fullname, this.storage),
-      MessageSocket.connect(new URL('/-/ws', target.origin.replace(/^http/, 'ws')), 'meeting', {
-        requestTimeoutMs: this.options.requestTimeoutMs,
-        connectTimeoutMs: fetchTimeoutMs,
-      }),
-    );
-    if (generation !== this.generation) socket.close();
-    live(socket);
-    joinPhase('signed-in');
-    this.socket = socket;
-    socket.onClose(() => {
-      if (this.socket === socket) this.machine.socketClosed();
-    });
-    socket.on('downstream-room-closed', ({ reason, message }) => {
-      if (this.socket === socket) this.roomClosed(reason, message);
-    });
-    this.subscriber.listen(socket);
-    for (const feature of this.features) feature.listen(socket);
-
-    // The Device loads while the socket binds and access is asked for.
-    const preload = new DevicePreload();
-    const { credential, room, deviceId } = live(
-      await enterHub(target, services, socket.socketId, known, this.storage, (room) =>
-        preload.start(room.routerRtpCapabilities),
-      ),
-    );
-    socket.identity = { user_id: credential.userId, hub_id: target.hubId, room_id: room.room_id };
-    joinPhase('bound');
-    const request = this.requester(socket);
-
-    const lobby = (state: 'waiting' | 'admitted') => {
-      if (generation !== this.generation) return;
-      this.state.setSession({ lobby: sessionView.lobbyStatus(state, this.fullname) });
-      if (state === 'waiting') this.machine.waitingInLobby();
-    };
-    // A rejoin within the host's grace period gets the same peer id back: the others keep our tile.
-    const granted = live(
-      await requestAccessThroughLobby(
-        () => request('upstream-request-access', { deviceId }),
-        socket,
-        { waiting: () => lobby('waiting'), admitted: () => lobby('admitted') },
-      ),
-    );
-    joinPhase('access-granted');
-    this.state.setSession({
-      self: {
-        userId: credential.userId,
-        peerId: granted.peer_id,
-        roomId: room.room_id,
-        displayName: granted.display_name,
-        privilege: granted.privilege,
+    await this.flow.walk({
+      target: this.target!,
+      fullname: this.fullname,
+      signal: this.abort.signal,
+      isCurrent: () => generation === this.generation,
+      socketOpened: (socket) => {
+        this.socket = socket;
+        socket.onClose(() => {
+          if (this.socket === socket) this.machine.socketClosed();
+        });
+        socket.on('downstream-room-closed', ({ reason, message }) => {
+          if (this.socket === socket) this.roomClosed(reason, message);
+        });
+        return this.requester(socket);
+      },
+      waitingInLobby: () => this.machine.waitingInLobby(),
+      transportState: (id, state) => this.machine.transportState(id, state),
+      linkOpened: (link) => {
+        this.link = link;
       },
     });
-    const onState = (id: string, state: types.ConnectionState) => {
-      if (generation === this.generation) this.machine.transportState(id, state);
-    };
-    const link = await openLink(granted, { services, socket, deviceId, request }, onState, preload);
-    if (generation !== this.generation)
-      [link.sendTransport, link.recvTransport].map((t) => t.close());
-    live(link);
-    this.link = link;
-    this.publisher.attach(link);
-    joinPhase('device-ready');
-    // Enter before publishing: entering needs only what this device can
-    // receive, so the others' streams are asked for (the peers list came with
-    // access) while ours are still on their way up.
-    live(
-      await request('upstream-peer-enter', {
-        outbound_id: link.sendTransport.id,
-        rtpCapabilities: link.device.rtpCapabilities,
-      }),
-    );
-    joinPhase('entered');
-    this.subscriber.attach(link, granted.peers);
-    for (const feature of this.features) feature.attach(link);
-    void this.subscriber.refreshMembers();
-    live(await this.publisher.publishAll());
-    joinPhase('published');
   }
 
   /** socket.request, telling the machine when the host stops answering on the current socket. */

@@ -11,8 +11,10 @@ import { Subscriber, type VideoStats } from './subscriber';
  * writes what happens into the store; components call its methods and never
  * touch the socket. Behind it, one job per module:
  *
- *   connection.ts   the join flow and the reconnect machine (reconnector.ts)
+ *   connection.ts   join, rejoin, leave; the reconnect machine (reconnector.ts)
+ *   join-flow.ts    one walk of the join flow, from credential to published
  *   publisher.ts    what we send: microphone, camera, screen; mute; devices
+ *   producers.ts    how we send it: one producer per source, and what the host is told
  *   subscriber.ts   what we receive: peers, consumers, layers, stats, members
  *   features/room-tools/room-tools-client.ts   chat, hands, reactions
  *   features/moderation/moderation-client.ts   what owners and admins do, and its effects on us

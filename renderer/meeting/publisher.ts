@@ -1,18 +1,8 @@
-import type { types } from 'mediasoup-client';
 import type { ModeratedSource } from '../../shared/protocol/moderation';
-import type { MediaSource } from '../../shared/protocol/rtc';
-import { signalProduce } from '../../shared/client/transport-signaling';
-import { isForbidden } from '../features/moderation/describe';
 import type { MeetingStore } from '../state/store';
 import type { Link } from './link';
 import { describeMediaError, openCamera, openMicrophone, openScreen } from './media';
-
-/** Camera simulcast: three spatial layers, so each viewer gets the one that fits its tile. */
-const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000, scalabilityMode: 'L1T3' },
-];
+import { holdBackUnmute, Producers } from './producers';
 
 /**
  * What we send: the microphone, the camera and the screen, as producers on the
@@ -20,30 +10,28 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
  * the person wants (mic on, camera on, sharing); with no link (between two
  * joins) the toggles only change that, and `publishAll` publishes it as it is
  * on the next link, so a rejoin brings back mute, camera and screen share.
+ * How each source is sent (producers, and what the host is told) is producers.ts.
  */
 export class Publisher {
-  private link: Link | undefined;
-  private readonly producers = new Map<MediaSource, types.Producer>();
-  private readonly producing = new Set<MediaSource>();
+  private readonly producers: Producers;
   /** The screen share's sound, when the browser gave one (the store keeps only its video). */
   private screenAudio: MediaStreamTrack | null = null;
 
-  constructor(private readonly store: MeetingStore) {}
+  constructor(private readonly store: MeetingStore) {
+    this.producers = new Producers(store);
+  }
 
   private get state() {
     return this.store.getState();
   }
 
   attach(link: Link): void {
-    this.link = link;
-    signalProduce(link.sendTransport, link.request);
+    this.producers.attach(link);
   }
 
   /** The link is gone; its transport took the producers along. */
   detach(): void {
-    this.link = undefined;
-    this.producers.clear();
-    this.producing.clear();
+    this.producers.detach();
   }
 
   /**
@@ -52,96 +40,24 @@ export class Publisher {
    * ended meanwhile is shown as stopped). Rejects when the link fails.
    */
   async publishAll(): Promise<void> {
-    const link = this.link;
+    const link = this.producers.link;
     if (!link) return;
     const { micTrack, camTrack, camOn, sharing, screenTrack } = this.state.localMedia;
     // Side by side: the camera's renegotiation need not wait for the microphone's answer.
     await Promise.all([
       isLive(micTrack) && link.device.canProduce('audio')
-        ? this.produce('microphone', micTrack)
+        ? this.producers.produce('microphone', micTrack)
         : undefined,
       camOn && isLive(camTrack) && link.device.canProduce('video')
-        ? this.produce('camera', camTrack)
+        ? this.producers.produce('camera', camTrack)
         : undefined,
     ]);
     if (sharing) {
       if (!isLive(screenTrack)) return this.endScreenShare();
-      if (link.device.canProduce('video')) await this.produce('screen', screenTrack);
+      if (link.device.canProduce('video')) await this.producers.produce('screen', screenTrack);
       if (isLive(this.screenAudio) && link.device.canProduce('audio'))
-        await this.produce('screen-audio', this.screenAudio);
+        await this.producers.produce('screen-audio', this.screenAudio);
     }
-  }
-
-  /**
-   * One producer per source. A microphone the host refuses to take unmuted
-   * (the meeting asks people to ask before they unmute) is published muted.
-   */
-  private async produce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    try {
-      await this.produceOnce(source, track);
-    } catch (error) {
-      if (source !== 'microphone' || !isForbidden(error) || !this.state.localMedia.micOn)
-        throw error;
-      this.state.setLocalMedia({ micOn: false });
-      this.state.unmuteRefused();
-      await this.produceOnce(source, track);
-    }
-  }
-
-  /** The microphone starts paused when muted, or when we may not unmute now. */
-  private async produceOnce(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    const link = this.link;
-    if (!link || this.producers.has(source) || this.producing.has(source)) return;
-    if (source === 'microphone' && this.state.localMedia.micOn && !this.state.moderation.mayUnmute)
-      this.holdBackUnmute();
-    const paused = source === 'microphone' && !this.state.localMedia.micOn;
-    this.producing.add(source);
-    try {
-      const producer = await link.sendTransport.produce({
-        track,
-        stopTracks: false,
-        zeroRtpOnPause: true,
-        disableTrackOnPause: true,
-        ...(source === 'camera'
-          ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
-          : {}),
-        ...(source === 'microphone' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
-        appData: { source, paused },
-      });
-      if (this.link !== link) return producer.close();
-      if (paused) producer.pause();
-      this.producers.set(source, producer);
-      // Muted or unmuted while the producer was being made: follow the latest wish.
-      if (source === 'microphone' && this.state.localMedia.micOn === paused)
-        await this.setPaused(producer, !paused);
-    } finally {
-      if (this.link === link) this.producing.delete(source);
-    }
-  }
-
-  private async setPaused(producer: types.Producer, paused: boolean): Promise<void> {
-    const link = this.link;
-    if (paused) producer.pause();
-    else producer.resume();
-    await link
-      ?.request(paused ? 'upstream-producer-pause' : 'upstream-producer-resume', {
-        producer_id: producer.id,
-      })
-      .catch((error: unknown) => {
-        // The meeting asks to unmute and no admin let us: muted again, and the room says why.
-        if (!paused && isForbidden(error) && this.producers.get('microphone') === producer) {
-          producer.pause();
-          this.state.setLocalMedia({ micOn: false });
-          this.state.unmuteRefused();
-        }
-        // A lost socket: the rejoin publishes the state as it is then.
-      });
-  }
-
-  /** We may not unmute now: stay muted and let the room offer raising the hand instead. */
-  private holdBackUnmute(): void {
-    this.state.setLocalMedia({ micOn: false });
-    this.state.unmuteRefused();
   }
 
   /**
@@ -152,12 +68,10 @@ export class Publisher {
   switchedOffByHost(source: ModeratedSource): void {
     if (source === 'microphone') {
       this.state.setLocalMedia({ micOn: false });
-      this.producers.get('microphone')?.pause();
+      this.producers.pausedByHost('microphone');
       return;
     }
-    const closedByHost = source === 'camera' ? 'camera' : 'screen';
-    this.producers.get(closedByHost)?.close();
-    this.producers.delete(closedByHost);
+    this.producers.closedByHost(source === 'camera' ? 'camera' : 'screen');
     if (source === 'camera') {
       this.state.localMedia.camTrack?.stop();
       this.state.setLocalMedia({ camOn: false, camTrack: null });
@@ -165,22 +79,7 @@ export class Publisher {
     }
     this.endScreenShare();
     // Its sound, if any, is ours to stop.
-    void this.closeProducer('screen-audio');
-  }
-
-  private async closeProducer(source: MediaSource): Promise<void> {
-    const producer = this.producers.get(source);
-    if (!producer) return;
-    this.producers.delete(source);
-    producer.close();
-    await this.link
-      ?.request('upstream-producer-close', { producer_id: producer.id })
-      .catch(() => undefined);
-  }
-
-  /** Produces outside the join flow; a link lost meanwhile is not an error (the rejoin publishes). */
-  private async produceNow(source: MediaSource, track: MediaStreamTrack): Promise<void> {
-    await this.produce(source, track).catch(() => undefined);
+    void this.producers.close('screen-audio');
   }
 
   /**
@@ -189,10 +88,9 @@ export class Publisher {
    * stays muted and the room offers raising the hand.
    */
   async setMicOn(on: boolean): Promise<void> {
-    if (on && !this.state.moderation.mayUnmute) return this.holdBackUnmute();
+    if (on && !this.state.moderation.mayUnmute) return holdBackUnmute(this.store);
     this.state.setLocalMedia({ micOn: on });
-    const producer = this.producers.get('microphone');
-    if (producer) await this.setPaused(producer, !on);
+    await this.producers.setPaused('microphone', !on);
   }
 
   /** Camera off releases the camera (its light goes out); on opens it again. */
@@ -200,7 +98,7 @@ export class Publisher {
     if (!on) {
       this.state.localMedia.camTrack?.stop();
       this.state.setLocalMedia({ camOn: false, camTrack: null });
-      await this.closeProducer('camera');
+      await this.producers.close('camera');
       return;
     }
     let track: MediaStreamTrack;
@@ -211,7 +109,8 @@ export class Publisher {
       return;
     }
     this.state.setLocalMedia({ camOn: true, camTrack: track, camError: null });
-    if (this.link?.device.canProduce('video')) await this.produceNow('camera', track);
+    if (this.producers.link?.device.canProduce('video'))
+      await this.producers.produceNow('camera', track);
   }
 
   /**
@@ -232,8 +131,9 @@ export class Publisher {
       micOn: this.state.moderation.mayUnmute,
       micError: null,
     });
-    await this.closeProducer('microphone');
-    if (this.link?.device.canProduce('audio')) await this.produceNow('microphone', track);
+    await this.producers.close('microphone');
+    if (this.producers.link?.device.canProduce('audio'))
+      await this.producers.produceNow('microphone', track);
   }
 
   /** Switches devices mid-call without rejoining: the producer's track is replaced. */
@@ -252,10 +152,7 @@ export class Publisher {
     }
     this.state.localMedia[trackKey]?.stop();
     this.state.setLocalMedia({ [trackKey]: track });
-    await this.producers
-      .get(kind)
-      ?.replaceTrack({ track })
-      .catch(() => undefined);
+    await this.producers.replaceTrack(kind, track);
   }
 
   async startScreenShare(): Promise<void> {
@@ -277,13 +174,13 @@ export class Publisher {
     });
     this.screenAudio = stream.getAudioTracks()[0] ?? null;
     this.state.setLocalMedia({ sharing: true, screenTrack: video });
-    await this.produceNow('screen', video);
-    if (this.screenAudio) await this.produceNow('screen-audio', this.screenAudio);
+    await this.producers.produceNow('screen', video);
+    if (this.screenAudio) await this.producers.produceNow('screen-audio', this.screenAudio);
   }
 
   async stopScreenShare(): Promise<void> {
     this.endScreenShare();
-    await Promise.all([this.closeProducer('screen'), this.closeProducer('screen-audio')]);
+    await Promise.all([this.producers.close('screen'), this.producers.close('screen-audio')]);
   }
 
   private endScreenShare(): void {
