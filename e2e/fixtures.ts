@@ -51,21 +51,40 @@ export const test = base.extend<Fixtures>({
 });
 export { expect };
 
-/** A person opening the invite link in `context` and joining as `name`. */
-export async function joinMeeting(
+/** `link` as served by the host at `origin` (the test reaches it there, not at the LAN address the link names). */
+export const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
+
+/** A person opening `link` in `context`, as far as pre-join with `name` typed and the camera preview on. */
+export async function openPreJoin(
   context: BrowserContext,
-  host: Pick<TestHost, 'inviteUrl' | 'origin'>,
+  link: string,
   name: string,
 ): Promise<Page> {
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(host.inviteUrl.replace(/^https?:\/\/[^/]+/, host.origin));
+  await page.setViewportSize(LAPTOP);
+  await page.goto(link);
   await page.getByLabel('Your name').fill(name);
   await expect(page.getByLabel('Your camera preview')).toBeVisible();
+  return page;
+}
+
+/**
+ * A person opening the invite link (or `link`) in `context` and joining as
+ * `name`; `beforeJoin` looks at the pre-join screen first.
+ */
+export async function joinMeeting(
+  context: BrowserContext,
+  target: Pick<TestHost, 'inviteUrl' | 'origin'> | string,
+  name: string,
+  beforeJoin?: (page: Page) => Promise<void>,
+): Promise<Page> {
+  const link = typeof target === 'string' ? target : onHost(target.inviteUrl, target.origin);
+  const page = await openPreJoin(context, link, name);
+  await beforeJoin?.(page);
   await page.getByRole('button', { name: 'Join now' }).click();
   // Joining takes a few round trips and a DTLS handshake; on two loaded cores, more than 5 s.
   await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible({
-    timeout: 20_000,
+    timeout: 60_000,
   });
   return page;
 }

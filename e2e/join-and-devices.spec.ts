@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { expectAccessible } from './axe';
 import { chromiumLaunchOptions } from './chromium';
-import { expect, joinMeeting, SCREENSHOT_DIR, test } from './fixtures';
+import { expect, joinMeeting, onHost, SCREENSHOT_DIR, test } from './fixtures';
 
 // Getting in: the invite card and dialog (the link that is shared, its QR
 // code, and that it joins the same meeting), a wrong or cut-off link told
@@ -13,7 +13,6 @@ const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 /** The host's link on the test host's loopback origin. */
-const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
 
 /** Screenshots of what `page` shows now, at laptop and phone size (laptop size after). */
 async function screenshots(page: Page, name: string) {

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ServiceClient } from '../shared/client/service-client';
 import type { TestHost } from '../testing/host';
 import { expectAccessible } from './axe';
-import { expect, expectFreshMedia, LAPTOP, shoot, test } from './fixtures';
+import { expect, expectFreshMedia, LAPTOP, onHost, shoot, test } from './fixtures';
 
 // The lobby from the knocking side, with real Chromium people on a real host:
 // a member with the invite meets a meeting the owner locked (Host controls),
@@ -12,7 +12,6 @@ import { expect, expectFreshMedia, LAPTOP, shoot, test } from './fixtures';
 // they knock again.
 
 /** The host's link on the test host's loopback origin. */
-const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {

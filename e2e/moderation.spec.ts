@@ -5,7 +5,17 @@ import { ServiceCallError } from '../shared/client/service-client';
 import { joinAsGuest, type TestHost } from '../testing/host';
 import { enter, publish } from '../testing/room-member';
 import { expectAccessible } from './axe';
-import { expect as baseExpect, LAPTOP, PHONE, SCREENSHOT_DIR, shoot, test } from './fixtures';
+import {
+  expect as baseExpect,
+  joinMeeting,
+  LAPTOP,
+  onHost,
+  openPreJoin,
+  PHONE,
+  SCREENSHOT_DIR,
+  shoot,
+  test,
+} from './fixtures';
 
 // Moderation as owners and admins use it and as the others live it, with
 // three Chromium people on a real host: the owner (owner link) makes Ben an
@@ -21,7 +31,6 @@ test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
 
-const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
 const controls = (page: Page) => page.getByRole('navigation', { name: 'Meeting controls' });
 const tileOf = (page: Page, name: string) =>
   page.locator('[data-testid^="tile-"]').filter({ hasText: name });
@@ -32,25 +41,16 @@ const menuItems = (page: Page) => page.getByRole('menu').getByRole('menuitem');
 
 /** `name` opens `link` in a browser of their own and joins. */
 async function joinWith(browser: Browser, link: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: LAPTOP });
+  const context = await browser.newContext();
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await expect(page.getByLabel('Your camera preview')).toBeVisible();
-  await page.getByRole('button', { name: 'Join now' }).click();
-  await expect(controls(page)).toBeVisible({ timeout: 60_000 });
-  return page;
+  return joinMeeting(context, link, name);
 }
 
 /** Someone with the invite link asks to join the locked meeting and waits. */
 async function knock(browser: Browser, host: TestHost, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: LAPTOP });
+  const context = await browser.newContext();
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(onHost(host.inviteUrl, host.origin));
-  await page.getByLabel('Your name').fill(name);
-  await expect(page.getByLabel('Your camera preview')).toBeVisible();
+  const page = await openPreJoin(context, onHost(host.inviteUrl, host.origin), name);
   await page.getByRole('button', { name: 'Join now' }).click();
   return page;
 }

@@ -10,7 +10,8 @@ import { expectAccessible } from './axe';
 import {
   expect as baseExpect,
   framesDecoded,
-  LAPTOP,
+  joinMeeting,
+  onHost,
   SCREENSHOT_DIR,
   shoot,
   test,
@@ -36,7 +37,6 @@ test.afterEach(async () => {
 });
 test.afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const onHost = (link: string, origin: string) => link.replace(/^https?:\/\/[^/]+/, origin);
 const hostControls = (page: Page) => page.locator('summary', { hasText: 'Host controls' });
 const indicator = (page: Page) => page.getByTestId('recording-indicator');
 
@@ -47,18 +47,9 @@ async function joinWith(
   name: string,
   beforeJoin?: (page: Page) => Promise<void>,
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: LAPTOP });
+  const context = await browser.newContext();
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel('Your name').fill(name);
-  await expect(page.getByLabel('Your camera preview')).toBeVisible();
-  await beforeJoin?.(page);
-  await page.getByRole('button', { name: 'Join now' }).click();
-  await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible({
-    timeout: 60_000,
-  });
-  return page;
+  return joinMeeting(context, link, name, beforeJoin);
 }
 
 test('an owner records three people; everyone is told; the composed file plays with sound and picture', async ({
