@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { expectAccessible } from './axe';
 import { chromiumLaunchOptions } from './chromium';
-import { expect, joinMeeting, onHost, SCREENSHOT_DIR, test } from './fixtures';
+import { audioBytes } from '../testing/app-page';
+import { expect, expectFreshMedia, joinMeeting, onHost, SCREENSHOT_DIR, test } from './fixtures';
 
 // Getting in: the invite card and dialog (the link that is shared, its QR
 // code, and that it joins the same meeting), a wrong or cut-off link told
@@ -11,8 +12,6 @@ import { expect, joinMeeting, onHost, SCREENSHOT_DIR, test } from './fixtures';
 
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-
-/** The host's link on the test host's loopback origin. */
 
 /** Screenshots of what `page` shows now, at laptop and phone size (laptop size after). */
 async function screenshots(page: Page, name: string) {
@@ -308,6 +307,44 @@ test('after a refused camera and microphone, pre-join asks again with "Try again
   await expect(page.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible();
   await expect(page.getByTestId('tile-self')).toHaveAttribute('data-muted', 'false');
   await asking.close();
+});
+
+test('someone who joins before the camera and microphone are open sends them once they are', async ({
+  browser,
+  host,
+  joinAs,
+}) => {
+  const ada = await joinAs('Ada Early');
+  const context = await browser.newContext();
+  try {
+    // The browser holds the devices back (a slow camera, a permission prompt not answered yet).
+    await context.addInitScript(() => {
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      const released = new Promise<void>((release) => Object.assign(window, { release }));
+      devices.getUserMedia = async (constraints) => {
+        await released;
+        return open(constraints);
+      };
+    });
+    const ben = await context.newPage();
+    await ben.goto(onHost(host.inviteUrl, host.origin));
+    await ben.getByLabel('Your name').fill('Ben Quick');
+    await ben.getByRole('button', { name: 'Join now' }).click();
+    await expect(ben.getByRole('navigation', { name: 'Meeting controls' })).toBeVisible({
+      timeout: 60_000,
+    });
+    await ben.evaluate(() => (window as unknown as { release(): void }).release());
+    // Ada sees and hears him.
+    await expectFreshMedia([ada], 1);
+    await expect
+      .poll(async () => Object.values(await audioBytes(ada)).some((bytes) => bytes > 0), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+  } finally {
+    await context.close();
+  }
 });
 
 test('the copied link also joins for someone who opens it from the start page', async ({

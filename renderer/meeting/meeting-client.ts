@@ -66,6 +66,11 @@ export class MeetingClient {
     return this.connection.retry();
   }
 
+  /** Pre-join's camera or microphone opened after the person joined: send it now. */
+  deviceOpened(kind: 'camera' | 'microphone'): Promise<void> {
+    return this.publisher.deviceOpened(kind);
+  }
+
   setMicOn(on: boolean): Promise<void> {
     return this.publisher.setMicOn(on);
   }

@@ -61,6 +61,22 @@ export class Publisher {
   }
 
   /**
+   * A device pre-join was still opening when the person joined (a slow camera,
+   * a permission prompt not answered yet) has its track now: published if we
+   * are in the room and publishAll found none. Without a link, the join under
+   * way or the next rejoin publishes it from the store.
+   */
+  async deviceOpened(kind: 'camera' | 'microphone'): Promise<void> {
+    const link = this.producers.link;
+    const { micTrack, camTrack, camOn } = this.state.localMedia;
+    if (!link) return;
+    if (kind === 'microphone' && isLive(micTrack) && link.device.canProduce('audio'))
+      await this.producers.produceNow('microphone', micTrack);
+    if (kind === 'camera' && camOn && isLive(camTrack) && link.device.canProduce('video'))
+      await this.producers.produceNow('camera', camTrack);
+  }
+
+  /**
    * An admin (or the ask-to-unmute setting) switched one of our sources off.
    * The host already paused the microphone's producer or closed the camera's
    * or screen's: we follow locally, as if the person had pressed the button.

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { DeviceSelect, SpeakerChoice } from '../components/DeviceSelect';
 import { LevelMeter } from '../components/LevelMeter';
 import { VideoView } from '../components/VideoView';
@@ -26,7 +26,10 @@ type CaptureKind = 'camera' | 'microphone';
 
 /**
  * Opens the chosen device while `enabled` (again whenever `attempt` changes:
- * "Try again") and puts its track in the store; capture errors go to `reportError`.
+ * "Try again") and puts its track in the store; capture errors go to
+ * `reportError`. A capture a newer one replaced, or that ends after the person
+ * went back, is stopped; one that ends after the person joined (a slow camera,
+ * a permission prompt answered late) is kept and handed to `joinedMeanwhile`.
  */
 function useCapture(
   kind: CaptureKind,
@@ -34,27 +37,30 @@ function useCapture(
   deviceId: string | null,
   attempt: number,
   reportError: (kind: CaptureKind, message: string | undefined) => void,
+  joinedMeanwhile: (kind: CaptureKind) => void,
 ) {
   const setLocalMedia = useMeeting((s) => s.setLocalMedia);
+  // Counts this hook's captures: a newer one (another device, the camera switched off) makes
+  // the older one stale; leaving the screen to join does not.
+  const captures = useRef(0);
   useEffect(() => {
+    const mine = ++captures.current;
     if (!enabled) return;
-    let cancelled = false;
     (kind === 'camera' ? openCamera : openMicrophone)(deviceId).then(
       (track) => {
-        if (cancelled) return track.stop();
+        const phase = useMeeting.getState().session.phase;
+        if (captures.current !== mine || phase === 'home' || phase === 'left') return track.stop();
         reportError(kind, undefined);
         const key = kind === 'camera' ? 'camTrack' : 'micTrack';
         useMeeting.getState().localMedia[key]?.stop();
         setLocalMedia({ [key]: track });
+        if (phase !== 'prejoin') joinedMeanwhile(kind);
       },
       (error: unknown) => {
-        if (!cancelled) reportError(kind, describeMediaError(error, kind));
+        if (captures.current === mine) reportError(kind, describeMediaError(error, kind));
       },
     );
-    return () => {
-      cancelled = true;
-    };
-  }, [kind, enabled, deviceId, attempt, reportError, setLocalMedia]);
+  }, [kind, enabled, deviceId, attempt, reportError, setLocalMedia, joinedMeanwhile]);
 }
 
 /**
@@ -99,8 +105,26 @@ export function PreJoin() {
     },
     [setLocalMedia],
   );
-  useCapture('camera', inviteOk && camOn, devices.cameraId, attempts.camera, reportError);
-  useCapture('microphone', inviteOk, devices.microphoneId, attempts.microphone, reportError);
+  const joinedMeanwhile = useCallback(
+    (kind: CaptureKind) => void client.deviceOpened(kind),
+    [client],
+  );
+  useCapture(
+    'camera',
+    inviteOk && camOn,
+    devices.cameraId,
+    attempts.camera,
+    reportError,
+    joinedMeanwhile,
+  );
+  useCapture(
+    'microphone',
+    inviteOk,
+    devices.microphoneId,
+    attempts.microphone,
+    reportError,
+    joinedMeanwhile,
+  );
   const tryAgain = (kind: CaptureKind) =>
     setAttempts((counts) => ({ ...counts, [kind]: counts[kind] + 1 }));
 
