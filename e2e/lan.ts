@@ -226,11 +226,6 @@ export class TestLan {
 export function onTestLan(machines = 1): { lan(): TestLan; browser(machine?: number): Browser } {
   const unavailable = TestLan.unavailableReason();
   test.skip(unavailable !== undefined, `LAN test skipped: ${unavailable}`);
-  // A known intermittent fault, not yet found: about one full-suite run in three, one
-  // page on the test LAN decodes no frame from another within 30 s (seen in the outage
-  // and no-internet specs, never when they run alone, even under CPU load). One retry
-  // keeps it from hiding the rest of a run; Playwright reports such a test as flaky.
-  test.describe.configure({ retries: 1 });
   let lan: TestLan | undefined;
   const browsers: Browser[] = [];
   test.beforeAll(async () => {
@@ -245,7 +240,7 @@ export function onTestLan(machines = 1): { lan(): TestLan; browser(machine?: num
   });
   test.afterEach(async ({}, testInfo) => {
     if (testInfo.status === testInfo.expectedStatus) return;
-    // For the fault above: what each page's connection carried, and what the host said.
+    // What each page's connection carried and what the host said: media faults are hard to see afterwards.
     const report: string[] = [];
     for (const [machine, browser] of browsers.entries())
       for (const context of browser.contexts())
