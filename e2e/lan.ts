@@ -250,8 +250,9 @@ export function onTestLan(machines = 1): { lan(): TestLan; browser(machine?: num
             JSON.stringify(await pageDiagnostics(page).catch(String), null, 1),
           );
     report.push('host output (last lines):', ...(lan?.hostOutput() ?? []));
-    console.error(report.join('\n'));
-    await testInfo.attach('lan-diagnostics', { body: report.join('\n') });
+    const text = report.join('\n');
+    console.error(text);
+    await testInfo.attach('lan-diagnostics', { body: text });
   });
   test.afterAll(async () => {
     for (const browser of browsers) await browser.close();

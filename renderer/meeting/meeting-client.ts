@@ -67,8 +67,8 @@ export class MeetingClient {
   }
 
   /** Pre-join's camera or microphone opened after the person joined: send it now. */
-  deviceOpened(kind: 'camera' | 'microphone'): Promise<void> {
-    return this.publisher.deviceOpened(kind);
+  deviceOpened(): Promise<void> {
+    return this.publisher.deviceOpened();
   }
 
   setMicOn(on: boolean): Promise<void> {

@@ -42,16 +42,8 @@ export class Publisher {
   async publishAll(): Promise<void> {
     const link = this.producers.link;
     if (!link) return;
-    const { micTrack, camTrack, camOn, sharing, screenTrack } = this.state.localMedia;
-    // Side by side: the camera's renegotiation need not wait for the microphone's answer.
-    await Promise.all([
-      isLive(micTrack) && link.device.canProduce('audio')
-        ? this.producers.produce('microphone', micTrack)
-        : undefined,
-      camOn && isLive(camTrack) && link.device.canProduce('video')
-        ? this.producers.produce('camera', camTrack)
-        : undefined,
-    ]);
+    await this.publishDevices(link);
+    const { sharing, screenTrack } = this.state.localMedia;
     if (sharing) {
       if (!isLive(screenTrack)) return this.endScreenShare();
       if (link.device.canProduce('video')) await this.producers.produce('screen', screenTrack);
@@ -61,19 +53,32 @@ export class Publisher {
   }
 
   /**
+   * The microphone and, when on, the camera, each whose track is live and not
+   * published yet (produce skips what is). Side by side: the camera's
+   * renegotiation need not wait for the microphone's answer.
+   */
+  private async publishDevices(link: Link): Promise<void> {
+    const { micTrack, camTrack, camOn } = this.state.localMedia;
+    await Promise.all([
+      isLive(micTrack) && link.device.canProduce('audio')
+        ? this.producers.produce('microphone', micTrack)
+        : undefined,
+      camOn && isLive(camTrack) && link.device.canProduce('video')
+        ? this.producers.produce('camera', camTrack)
+        : undefined,
+    ]);
+  }
+
+  /**
    * A device pre-join was still opening when the person joined (a slow camera,
    * a permission prompt not answered yet) has its track now: published if we
    * are in the room and publishAll found none. Without a link, the join under
-   * way or the next rejoin publishes it from the store.
+   * way or the next rejoin publishes it from the store; a link lost meanwhile
+   * is not an error either.
    */
-  async deviceOpened(kind: 'camera' | 'microphone'): Promise<void> {
+  async deviceOpened(): Promise<void> {
     const link = this.producers.link;
-    const { micTrack, camTrack, camOn } = this.state.localMedia;
-    if (!link) return;
-    if (kind === 'microphone' && isLive(micTrack) && link.device.canProduce('audio'))
-      await this.producers.produceNow('microphone', micTrack);
-    if (kind === 'camera' && camOn && isLive(camTrack) && link.device.canProduce('video'))
-      await this.producers.produceNow('camera', camTrack);
+    if (link) await this.publishDevices(link).catch(() => undefined);
   }
 
   /**

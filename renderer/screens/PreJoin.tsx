@@ -37,7 +37,7 @@ function useCapture(
   deviceId: string | null,
   attempt: number,
   reportError: (kind: CaptureKind, message: string | undefined) => void,
-  joinedMeanwhile: (kind: CaptureKind) => void,
+  joinedMeanwhile: () => void,
 ) {
   const setLocalMedia = useMeeting((s) => s.setLocalMedia);
   // Counts this hook's captures: a newer one (another device, the camera switched off) makes
@@ -54,7 +54,7 @@ function useCapture(
         const key = kind === 'camera' ? 'camTrack' : 'micTrack';
         useMeeting.getState().localMedia[key]?.stop();
         setLocalMedia({ [key]: track });
-        if (phase !== 'prejoin') joinedMeanwhile(kind);
+        if (phase !== 'prejoin') joinedMeanwhile();
       },
       (error: unknown) => {
         if (captures.current === mine) reportError(kind, describeMediaError(error, kind));
@@ -105,10 +105,7 @@ export function PreJoin() {
     },
     [setLocalMedia],
   );
-  const joinedMeanwhile = useCallback(
-    (kind: CaptureKind) => void client.deviceOpened(kind),
-    [client],
-  );
+  const joinedMeanwhile = useCallback(() => void client.deviceOpened(), [client]);
   useCapture(
     'camera',
     inviteOk && camOn,
