@@ -34,6 +34,8 @@ export interface GraphTrack {
   /** The file to read. */
   path: string;
   startMs: number;
+  /** Video: how much media the file holds; shown past it, the last frame is held. */
+  mediaDurationMs?: number;
   /** Audio: 1 when the file is mono (copied to both sides rather than downmixed 3 dB quieter). */
   channels?: number;
 }
@@ -93,8 +95,10 @@ export function buildComposeCommand(input: ComposeGraphInput): ComposeCommand {
   let current = 'bg';
   videos.forEach((track, i) => {
     const { size, position, enable } = trackExpressions(timeline, track.id);
+    const hold = holdSeconds(timeline, track);
+    const held = hold > 0 ? `,${filter('tpad', { stop_mode: 'clone', stop_duration: hold })}` : '';
     lines.push(
-      `[${i}:v]fps=${timeline.fps},${filter('scale', { eval: 'frame', ...size, flags: 'bilinear' })}[t${i}]`,
+      `[${i}:v]fps=${timeline.fps}${held},${filter('scale', { eval: 'frame', ...size, flags: 'bilinear' })}[t${i}]`,
     );
     const overlay = filter('overlay', { ...position, enable, eof_action: 'pass' });
     lines.push(`[${current}][t${i}]${overlay}[o${i}]`);
@@ -203,6 +207,23 @@ function trackExpressions(timeline: Timeline, trackId: string) {
     position: { x: sum((r) => r.x), y: sum((r) => r.y) },
     enable: sumOf(inside),
   };
+}
+
+/**
+ * How long the layout shows `track` past its file's last frame, in seconds
+ * (and one frame more): a sender that stopped sending frames before the end
+ * (a stalled camera) is held on its last frame, as the meeting saw it.
+ */
+function holdSeconds(timeline: Timeline, track: GraphTrack): number {
+  if (track.mediaDurationMs === undefined) return 0;
+  const lastFrame = Math.max(
+    0,
+    ...timeline.segments
+      .filter((s) => placementsOf(s).some((p) => p.trackId === track.id))
+      .map((s) => s.endFrame),
+  );
+  const heldMs = (lastFrame / timeline.fps) * 1000 - (track.startMs + track.mediaDurationMs);
+  return heldMs > 0 ? Number(((heldMs + 1000 / timeline.fps) / 1000).toFixed(3)) : 0;
 }
 
 /** `a+b+c...` as a balanced tree: ffmpeg's expression parser gives up past ~100 terms in a row. */

@@ -22,7 +22,7 @@ import { MANIFEST_FILE, recordingManifestSchema, type RecordingManifest } from '
 // A real composition of real track files, made the way the capture writes
 // them (VP8 and Opus in Matroska, each file's clock starting at its first
 // packet): Alice's camera switches resolution halfway, Bob joins 2 s late and
-// pauses his camera, Carol shares an orange screen from 3 to 6 s and her
+// pauses his camera and it stalls before the end, Carol shares an orange screen from 3 to 6 s and her
 // microphone file was cut short, Dave's camera file is missing. Each voice is
 // a tone of its own, so the mix can be taken apart again by frequency.
 //
@@ -99,6 +99,10 @@ test('the screen share is large while it is on, and every frame shows someone', 
     // Test patterns are bright; the background and name tiles are dark.
     expect(fraction(frame, whole, isBright), `bright at ${seconds}s`).toBeGreaterThan(0.1);
   }
+  // At 7.5 s Bob's camera has sent nothing for half a second: his last frame is held in his
+  // tile (bottom row, centred), not replaced by his name.
+  const stalled = await frameAt(7.5);
+  expect(fraction(stalled, { x: 380, y: 400, w: 520, h: 280 }, isBright)).toBeGreaterThan(0.3);
   // At 1 s only Alice has video (Carol is a name tile beside her): her tile is the left half.
   const early = await frameAt(1);
   expect(fraction(early, { x: 20, y: 200, w: 600, h: 320 }, isBright)).toBeGreaterThan(0.3);
@@ -228,10 +232,11 @@ async function makeTracks(dir: string): Promise<void> {
     join(dir, 'a-cam.mkv'),
   );
   await Promise.all(['a1.mkv', 'a2.mkv', 'parts.txt'].map((f) => rm(join(dir, f))));
-  // Bob: 6 s of camera with nothing sent between 2 and 3.5 s of it (paused).
+  // Bob: 6 s of camera with nothing sent between 2 and 3.5 s of it (paused), and nothing in
+  // its last second (his camera stalled): the file holds 5 s.
   const paused = ['-vf', "select='not(between(t,2,3.5))'", '-fps_mode', 'passthrough'];
   await encode(
-    ['-f', 'lavfi', '-i', `testsrc=s=320x240:r=${FPS}:d=6`, ...paused, ...vp8],
+    ['-f', 'lavfi', '-i', `testsrc=s=320x240:r=${FPS}:d=5`, ...paused, ...vp8],
     join(dir, 'b-cam.mkv'),
   );
   // Carol's screen: sparse frames, as a still screen sends.

@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildComposeCommand, type EncoderSettings } from './compose-graph';
 import {
   DEFAULT_LAYOUT,
+  fromFirstMedia,
   planLayout,
   recordingDurationMs,
   type LayoutOptions,
@@ -101,18 +102,20 @@ export async function compose(
     if (read.usable.length === 0) return await fail('no track of the recording could be read');
 
     const layout = { ...DEFAULT_LAYOUT, ...options.layout };
-    const stoppedAfter =
-      manifest.stoppedAt === undefined ? undefined : manifest.stoppedAt - manifest.startedAt;
-    const durationMs = recordingDurationMs(stoppedAfter, read.usable);
+    const { tracks, stoppedAfterMs } = fromFirstMedia(
+      read.usable,
+      manifest.stoppedAt === undefined ? undefined : manifest.stoppedAt - manifest.startedAt,
+    );
+    const durationMs = recordingDurationMs(stoppedAfterMs, tracks);
     if (durationMs <= 0) return await fail('the recording holds no media');
-    const timeline = planLayout(read.usable, durationMs, layout);
+    const timeline = planLayout(tracks, durationMs, layout);
 
     work = await mkdtemp(join(tmpdir(), 'roundtable-compose-'));
     const font =
       options.fontFile === null ? undefined : await nameFont(ffmpegPath, options.fontFile);
     const command = buildComposeCommand({
       timeline,
-      tracks: read.usable,
+      tracks,
       outputPath: tempPath,
       workDir: work,
       ...(font && { fontFile: font }),

@@ -1,8 +1,7 @@
 import { expect, test } from 'vitest';
 import {
   DEFAULT_LAYOUT,
-  fitInside,
-  gridBoxes,
+  fromFirstMedia,
   planLayout,
   recordingDurationMs,
   type LayoutTrack,
@@ -10,6 +9,7 @@ import {
   type Segment,
   type Timeline,
 } from './layout';
+import { fitInside, gridBoxes } from './tile-geometry';
 
 // The layout from manifest times alone: who is on screen when, and where.
 // 1280x720 at 25 fps, so 1 s is 25 frames.
@@ -157,15 +157,69 @@ test('with two shares the latest is large and the other joins the strip; alone, 
   expect(who(both)).toEqual(['Alice (screen):a-screen']);
 });
 
-test('a camera file cut short leaves its owner as a name tile until the track ended', () => {
+test("a share's sound is mixed, not shown: the picture is large even when the sound started first", () => {
   const tracks = [
-    // The manifest says until 10 s, the file holds 4 s.
-    track('a-cam', 'Alice', 'camera', 0, 10_000, { mediaDurationMs: 4000 }),
+    track('a-cam', 'Alice', 'camera', 0, 10_000),
     track('b-cam', 'Bob', 'camera', 0, 10_000),
+    // Chromium's tab share: the sound's first packet can come before the picture's, or after.
+    track('b-screen-sound', 'Bob', 'screen', 3000, 6000, { kind: 'audio' }),
+    track('b-screen', 'Bob', 'screen', 3500, 6000, { width: 1920, height: 1080 }),
+  ];
+  const timeline = planLayout(tracks, 10_000);
+  const sharing = at(timeline, 4);
+  expect(sharing.share).toMatchObject({ trackId: 'b-screen', name: 'Bob (screen)' });
+  expect(who(sharing)).toEqual(['Alice:a-cam', 'Bob:b-cam']);
+  expect(at(timeline, 3.1).share).toBeUndefined();
+
+  // The picture first: shown from its first frame, though the sound's start comes soon after.
+  const soundLater = tracks.map((t) => (t.id === 'b-screen-sound' ? { ...t, startMs: 3800 } : t));
+  const later = planLayout(
+    soundLater.map((t) =>
+      t.id === 'b-screen' ? { ...t, startMs: 3400, mediaDurationMs: 2600 } : t,
+    ),
+    10_000,
+  );
+  expect(at(later, 3.45).share?.trackId).toBe('b-screen');
+});
+
+test('the composed video starts with the first packet: times move earlier by the first start', () => {
+  const tracks = [
+    track('a-mic', 'Alice', 'microphone', 1400, 10_000),
+    track('a-cam', 'Alice', 'camera', 1450, 10_000, {
+      pauses: [{ fromMs: 4000, toMs: 5000 }, { fromMs: 8000 }],
+    }),
+    track('b-cam', 'Bob', 'camera', 6000, undefined),
+  ];
+  const moved = fromFirstMedia(tracks, 10_000);
+  expect(moved.stoppedAfterMs).toBe(8600);
+  expect(moved.tracks.map((t) => [t.id, t.startMs, t.endMs])).toEqual([
+    ['a-mic', 0, 8600],
+    ['a-cam', 50, 8600],
+    ['b-cam', 4600, undefined],
+  ]);
+  expect(moved.tracks[1]!.pauses).toEqual([{ fromMs: 2600, toMs: 3600 }, { fromMs: 6600 }]);
+  // What the files hold does not move.
+  expect(moved.tracks.map((t) => t.mediaDurationMs)).toEqual(tracks.map((t) => t.mediaDurationMs));
+  // The first frame already shows Alice's camera.
+  const timeline = planLayout(moved.tracks, moved.stoppedAfterMs!);
+  expect(who(timeline.segments[0]!)).toEqual(['Alice:a-cam']);
+  expect(fromFirstMedia([], undefined)).toEqual({ tracks: [], stoppedAfterMs: undefined });
+});
+
+test('a camera file cut short leaves its owner as a name tile until the track ended; a camera that stalled is held', () => {
+  const tracks = [
+    // The manifest says until 10 s, the file holds 4 s: its writer died.
+    track('a-cam', 'Alice', 'camera', 0, 10_000, {
+      mediaDurationMs: 4000,
+      problem: 'the writer died',
+    }),
+    // Whole, but Bob's camera sent its last frame at 7 s (a stalled sender): held to the end.
+    track('b-cam', 'Bob', 'camera', 0, 10_000, { mediaDurationMs: 7000 }),
   ];
   const timeline = planLayout(tracks, 10_000);
   expect(who(at(timeline, 3))).toEqual(['Alice:a-cam', 'Bob:b-cam']);
   expect(who(at(timeline, 5))).toEqual(['Alice:-', 'Bob:b-cam']);
+  expect(who(at(timeline, 9))).toEqual(['Alice:-', 'Bob:b-cam']);
 });
 
 test('a track without an end lasts as long as its file; nobody present is an empty frame', () => {

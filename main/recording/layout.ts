@@ -1,4 +1,7 @@
 import type { RecordedTrack } from './manifest';
+import { even, fitInside, GRID_GAP, gridBoxes, inset, type Rect } from './tile-geometry';
+
+export type { Rect } from './tile-geometry';
 
 // Where everyone appears in the composed video, moment by moment. Pure: the
 // composer probes the track files and hands over how much media each holds;
@@ -16,20 +19,13 @@ import type { RecordedTrack } from './manifest';
 /** A manifest track plus what its file actually holds. */
 export interface LayoutTrack extends Pick<
   RecordedTrack,
-  'id' | 'kind' | 'source' | 'peerId' | 'displayName' | 'startMs' | 'endMs' | 'pauses'
+  'id' | 'kind' | 'source' | 'peerId' | 'displayName' | 'startMs' | 'endMs' | 'pauses' | 'problem'
 > {
   /** From the file's first packet to its last: a file cut short holds less than endMs - startMs. */
   mediaDurationMs: number;
   /** The video's size as the file declares it; tiles keep this aspect ratio. */
   width?: number;
   height?: number;
-}
-
-export interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
 }
 
 /** A video placed in the frame: `rect` is where its picture goes (aspect kept inside `box`). */
@@ -80,8 +76,6 @@ export const DEFAULT_LAYOUT: LayoutOptions = {
   minSegmentMs: 500,
 };
 
-const TILE_ASPECT = 16 / 9;
-const GRID_GAP = 8;
 const STRIP_GAP = 4;
 /** Share of the frame's width the camera strip takes beside a screen share. */
 const STRIP_FRACTION = 0.2;
@@ -93,6 +87,33 @@ export function recordingDurationMs(
 ): number {
   if (stoppedAfterMs !== undefined && stoppedAfterMs > 0) return stoppedAfterMs;
   return Math.max(0, ...tracks.map((track) => presence(track).to));
+}
+
+/**
+ * The recording from its first packet on. The writers take a moment to start
+ * (ffmpeg listening, the first key frame), and a video that opened on an empty
+ * frame for that moment would look broken: every time moves earlier by the
+ * first track's start.
+ */
+export function fromFirstMedia<T extends LayoutTrack>(
+  tracks: T[],
+  stoppedAfterMs: number | undefined,
+): { tracks: T[]; stoppedAfterMs: number | undefined } {
+  if (tracks.length === 0) return { tracks, stoppedAfterMs };
+  const lead = Math.min(...tracks.map((track) => track.startMs));
+  const earlier = (ms: number) => Math.max(0, ms - lead);
+  return {
+    tracks: tracks.map((track) => ({
+      ...track,
+      startMs: earlier(track.startMs),
+      ...(track.endMs !== undefined && { endMs: earlier(track.endMs) }),
+      pauses: track.pauses.map((pause) => ({
+        fromMs: earlier(pause.fromMs),
+        ...(pause.toMs !== undefined && { toMs: earlier(pause.toMs) }),
+      })),
+    })),
+    stoppedAfterMs: stoppedAfterMs === undefined ? undefined : earlier(stoppedAfterMs),
+  };
 }
 
 export function planLayout(
@@ -153,9 +174,16 @@ function presence(track: LayoutTrack): { from: number; to: number } {
   return { from: track.startMs, to: track.endMs ?? mediaEnd(track) };
 }
 
+/**
+ * Until when a track's picture can be shown. A whole file, until the track
+ * ended: a sender that stopped sending frames before then (a stalled camera)
+ * is held on its last frame, as the meeting saw it. A file cut short (its
+ * writer died, the disk filled), only as far as it goes.
+ */
 function mediaEnd(track: LayoutTrack): number {
   const fileEnd = track.startMs + track.mediaDurationMs;
-  return track.endMs === undefined ? fileEnd : Math.min(track.endMs, fileEnd);
+  if (track.endMs === undefined) return fileEnd;
+  return track.problem === undefined ? track.endMs : Math.min(track.endMs, fileEnd);
 }
 
 function showsAt(track: LayoutTrack, ms: number): boolean {
@@ -176,7 +204,10 @@ function sceneAt(tracks: LayoutTrack[], ms: number): Scene {
     if (track.kind === 'video' && showsAt(track, ms)) person.camera = track;
     people.set(track.peerId, person);
   }
-  const shares = byArrival.filter((t) => t.source === 'screen' && showsAt(t, ms)).reverse();
+  // A share's sound is a screen track too, but only its picture is shown (the sound is mixed).
+  const shares = byArrival
+    .filter((t) => t.source === 'screen' && t.kind === 'video' && showsAt(t, ms))
+    .reverse();
   const tiles: Scene['tiles'] = [...people].map(([peerId, person]) => ({
     key: `peer:${peerId}`,
     name: person.name,
@@ -199,10 +230,18 @@ function sceneAt(tracks: LayoutTrack[], ms: number): Scene {
 
 type Scened = { startFrame: number; endFrame: number; scene: Scene };
 
-/** Joins neighbours that look the same, and folds scenes too short to watch into the one before. */
+/** Joins neighbours that look the same, then folds scenes too short to watch into the one before. */
 function foldShortScenes(scenes: Scened[], minFrames: number): Scened[] {
-  const out: Scened[] = [];
+  // Joined first: a cut that changes nothing on screen (a share's sound
+  // starting) must not make the change just before it look short.
+  const joined: Scened[] = [];
   for (const next of scenes) {
+    const last = joined.at(-1);
+    if (last && sameScene(last.scene, next.scene)) last.endFrame = next.endFrame;
+    else joined.push({ ...next });
+  }
+  const out: Scened[] = [];
+  for (const next of joined) {
     const last = out.at(-1);
     const short = next.endFrame - next.startFrame < minFrames;
     if (last && (short || sameScene(last.scene, next.scene))) last.endFrame = next.endFrame;
@@ -253,55 +292,4 @@ function arrange(
     };
   });
   return { ...(share && { share }), tiles };
-}
-
-/** The columns and rows that give `count` 16:9 tiles the most room in `area`; ties go to more columns (two people side by side). */
-export function gridShape(
-  count: number,
-  area: Rect,
-): { cols: number; rows: number; tileW: number } {
-  let best = { cols: 1, rows: Math.max(1, count), tileW: 0 };
-  for (let cols = 1; cols <= Math.max(1, count); cols++) {
-    const rows = Math.ceil(count / cols);
-    const tileW = Math.min(area.w / cols, (area.h / rows) * TILE_ASPECT);
-    if (tileW >= best.tileW) best = { cols, rows, tileW };
-  }
-  return best;
-}
-
-/** Tile boxes for `count` people in `area`, centred; a last row that is not full is centred too. */
-export function gridBoxes(count: number, area: Rect, gap = GRID_GAP): Rect[] {
-  if (count === 0) return [];
-  const { cols, rows, tileW } = gridShape(count, area);
-  const tileH = tileW / TILE_ASPECT;
-  const top = area.y + (area.h - rows * tileH) / 2;
-  const boxes: Rect[] = [];
-  for (let i = 0; i < count; i++) {
-    const row = Math.floor(i / cols);
-    const inRow = Math.min(cols, count - row * cols);
-    const left = area.x + (area.w - inRow * tileW) / 2;
-    const cell = { x: left + (i % cols) * tileW, y: top + row * tileH, w: tileW, h: tileH };
-    boxes.push(inset(cell, gap / 2));
-  }
-  return boxes;
-}
-
-/** The largest rectangle of the video's aspect ratio centred in `box` (the whole box when the size is unknown). */
-export function fitInside(box: Rect, width?: number, height?: number): Rect {
-  if (!width || !height) return box;
-  const scale = Math.min(box.w / width, box.h / height);
-  const w = Math.max(2, even(width * scale));
-  const h = Math.max(2, even(height * scale));
-  return { x: box.x + even((box.w - w) / 2), y: box.y + even((box.h - h) / 2), w, h };
-}
-
-/** Shrinks a cell by `by` on each side, on even pixels (4:2:0 video has chroma per 2x2 block). */
-function inset(cell: Rect, by: number): Rect {
-  const x = even(cell.x + by);
-  const y = even(cell.y + by);
-  return { x, y, w: even(cell.x + cell.w - by) - x, h: even(cell.y + cell.h - by) - y };
-}
-
-function even(value: number): number {
-  return Math.max(0, Math.floor(value / 2) * 2);
 }
