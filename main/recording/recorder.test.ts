@@ -109,10 +109,30 @@ test('records each producer into its own file, in its codec, and finalizes them 
       Math.max(500, manifestMs * 0.3),
     );
     expect(file.packetTimes[0]).toBeLessThan(0.1);
+    // The recording stopped when asked, when the tracks ended; not once the writers had finished
+    // (the composed video would end on empty frames).
+    expect(track.endMs).toBeGreaterThanOrEqual(manifest.stoppedAt! - manifest.startedAt);
   }
   expect((await probe(join(recorder.folder, video!.file))).width).toBe(320);
   expect(recorder.status()).toMatchObject({ running: false, state: 'stopped', trackCount: 2 });
   expect(recorder.status().bytes).toBeGreaterThan(40_000);
+});
+
+test('start resolves once what is sent is written (what is said after people are told is kept); a muted microphone does not hold it up', async () => {
+  const { room: meeting } = await room();
+  const ana = await addPeer(meeting, 'Ana');
+  const camera = await source(meeting, ana, 'vp8');
+  const microphone = await source(meeting, ana, 'opus');
+  await meeting.setProducerPaused(ana, microphone.producer.id, true);
+  const recorder = await record(meeting);
+  // No waiting here: the camera's first packet is already written, the muted microphone has none.
+  expect(recorder.manifest.tracks.map((track) => track.producerId)).toEqual([camera.producer.id]);
+  await meeting.setProducerPaused(ana, microphone.producer.id, false);
+  await waitFor(
+    () => tracksOf(recorder, microphone.producer.id).length,
+    (count) => count === 1,
+    { what: 'the microphone recorded once unmuted' },
+  );
 });
 
 test('someone who joins later is recorded from the moment they publish', async () => {

@@ -17,6 +17,8 @@ import { TrackTap, type TapSink } from './track-tap';
 
 /** Track files (segments included) one recording may hold. */
 export const MAX_TRACKS = 64;
+/** How long start() waits at most for the first packets (a sender that never sends must not hold it up). */
+const START_WAIT_MS = 4000;
 /** How many problems the manifest keeps (the first ones say most). */
 const MAX_PROBLEMS = 50;
 export const DISK_FULL_PROBLEM = 'the disk is full: the recording stopped there';
@@ -100,8 +102,11 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 
   /**
    * Starts recording `room`: creates `<recordingsDir>/<id>/`, writes the
-   * manifest and taps every producer. Throws only when the recording cannot
-   * begin (the room is closed, the folder or manifest cannot be written).
+   * manifest and taps every producer. Resolves once what is being sent is
+   * written (the writers take a moment to start), so that everything said
+   * after people are told is in the recording; at most START_WAIT_MS. Throws
+   * only when the recording cannot begin (the room is closed, the folder or
+   * manifest cannot be written).
    */
   static async start(room: Room, options: RecorderOptions): Promise<Recorder> {
     if (room.isClosed) throw new Error(`room ${room.id} is closed`);
@@ -129,7 +134,19 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     }
     const recorder = new Recorder(room, file, options);
     recorder.follow();
+    await recorder.firstPackets(START_WAIT_MS);
     return recorder;
+  }
+
+  /** Until every tap of a producer that sends has written its first packet, or `ms` passed. */
+  private async firstPackets(ms: number): Promise<void> {
+    const sending = [...this.taps.values()].filter((tap) => tap.sending);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(sending.map((tap) => tap.writing)),
+      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
   }
 
   get id(): string {
@@ -183,11 +200,13 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   }
 
   private async finish(): Promise<RecordingManifest> {
+    // The moment of the stop, not the end of the writers' finishing: the tracks end here too.
+    const stoppedMs = this.msNow();
     for (const off of this.unsubscribe.splice(0)) off();
     await Promise.all([...this.taps.values()].map((tap) => tap.stop()));
     const { manifest } = this.file;
     manifest.state = 'stopped';
-    manifest.stoppedAt = manifest.startedAt + this.msNow();
+    manifest.stoppedAt = manifest.startedAt + stoppedMs;
     // On a full disk the reserve makes room for this last, most useful write. Should it
     // fail anyway, the manifest on disk still says 'recording': the next start marks it.
     if (this.file.lastError || manifest.problems.includes(DISK_FULL_PROBLEM))

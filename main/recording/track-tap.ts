@@ -37,6 +37,9 @@ export interface TapSink {
 export class TrackTap {
   /** Resolves when the tap has ended (stopped, producer closed, or given up). */
   readonly done: Promise<void>;
+  /** Resolves once the first packet is written, or the tap ended without one. */
+  readonly writing: Promise<void>;
+  private markWriting!: () => void;
   private segment: TapSegment | undefined;
   private stopped = false;
   private wakeFromDelay: (() => void) | undefined;
@@ -48,7 +51,14 @@ export class TrackTap {
     private readonly producer: types.Producer<ProducerAppData>,
     private readonly sink: TapSink,
   ) {
+    this.writing = new Promise((resolve) => (this.markWriting = resolve));
     this.done = this.run();
+    void this.done.then(() => this.markWriting());
+  }
+
+  /** Whether the sender sends now (a muted microphone's producer is paused: nothing to wait for). */
+  get sending(): boolean {
+    return !this.producer.paused && !this.producer.closed;
   }
 
   get producerId(): string {
@@ -122,6 +132,7 @@ export class TrackTap {
         };
         track = started;
         sink.addTrack(started);
+        this.markWriting();
       },
       onProducerPaused: (paused, atMs) => {
         if (!track) return;

@@ -51,7 +51,13 @@ function StartConfirmation() {
     <ConfirmActionDialog
       title="Start recording?"
       onCancel={close}
-      action={{ label: 'Start recording', tone: 'primary', disabled: step.sending, onClick: start }}
+      action={{
+        // The host answers once the first packets are written: a second or two.
+        label: step.sending ? 'Starting…' : 'Start recording',
+        tone: 'primary',
+        disabled: step.sending,
+        onClick: start,
+      }}
       error={step.error}
     >
       <p>
