@@ -49,25 +49,38 @@ export async function probeFile(path: string): Promise<FileStreams> {
   };
 }
 
-/** The mean brightness (Y, 0–255) of the video frame at `atS` seconds. */
-export async function meanLuma(path: string, atS: number): Promise<number> {
+/**
+ * The mean colour saturation of `perSecond` frames a second (ffmpeg's fps
+ * filter picks them). A frame without a picture (black, or only the composition's dark
+ * background and name tiles) is near 0; Chromium's fake camera, saturated
+ * green on an almost black luma plane, is far above: brightness alone cannot
+ * tell the two apart.
+ */
+export async function saturationSamples(
+  path: string,
+  perSecond: number,
+): Promise<{ atS: number; saturation: number }[]> {
   const { stderr } = await run('ffmpeg', [
     '-hide_banner',
-    '-ss',
-    String(atS),
+    '-nostats',
     '-i',
     path,
-    '-frames:v',
-    '1',
+    '-an',
     '-vf',
-    'signalstats,metadata=print:key=lavfi.signalstats.YAVG',
+    `fps=${perSecond},signalstats,metadata=print:key=lavfi.signalstats.SATAVG`,
     '-f',
     'null',
     '-',
   ]);
-  const match = /lavfi\.signalstats\.YAVG=([\d.]+)/.exec(stderr);
-  if (!match) throw new Error(`no frame at ${atS} s in ${path}`);
-  return Number(match[1]);
+  const samples: { atS: number; saturation: number }[] = [];
+  let atS: number | undefined;
+  for (const line of stderr.split('\n')) {
+    const time = /pts_time:([\d.]+)/.exec(line);
+    if (time) atS = Number(time[1]);
+    const value = /lavfi\.signalstats\.SATAVG=([\d.]+)/.exec(line);
+    if (value && atS !== undefined) samples.push({ atS, saturation: Number(value[1]) });
+  }
+  return samples;
 }
 
 /** The mean volume of the whole audio, in dB (volumedetect); silence is about -91 dB. */
