@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitFor } from '../../testing/wait';
 import { createLogger } from '../host/logger';
-import { addPeer, openTestRoom, probe, publish } from './recording-test-kit';
+import {
+  addPeer,
+  childProcessesMentioning,
+  openTestRoom,
+  probe,
+  publish,
+} from './recording-test-kit';
 import { Recordings } from './recordings';
 
 // The host's recordings on a disk of the test's own (a small tmpfs) with a
@@ -93,3 +99,25 @@ test(
     }
   },
 );
+
+test('a host that stops while a recording starts answers "stopping" and leaves no writer running', async () => {
+  const { room, worker } = await openTestRoom();
+  const ada = await addPeer(room, 'Ada');
+  const microphone = await publish(room, ada, 'opus');
+  const dir = mkdtempSync(join(tmpdir(), 'roundtable-recordings-stop-'));
+  const recordings = await Recordings.open(dir, createLogger('silent'));
+  try {
+    // start() waits for the first packets: the host stops meanwhile.
+    const starting = recordings.start(room, { actor: null, userId: 'user-Ada', name: 'Ada' });
+    const closing = recordings.close();
+    await expect(starting).rejects.toMatchObject({ reason: 'unavailable' });
+    await closing;
+    expect(recordings.isRecording(room.id)).toBe(false);
+    expect(childProcessesMentioning(join(dir, 'recordings'))).toEqual([]);
+  } finally {
+    microphone.stop();
+    room.close(undefined);
+    worker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

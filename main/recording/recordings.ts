@@ -143,6 +143,12 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
       );
     }
     const { recorder } = entry;
+    if (this.closed) {
+      // The host began to stop while the recorder started (it waits for the first packets).
+      this.running.delete(room.id);
+      await recorder.stop();
+      throw new HostError('unavailable', 'the host is stopping');
+    }
     recorder.on('state', (state) => {
       if (!state.running) void this.finished(entry);
       else this.emitProgress(recorder.manifest);
