@@ -12,6 +12,7 @@ import {
   probe,
   publish,
 } from './recording-test-kit';
+import type { Room } from '../sfu/room';
 import { Recordings } from './recordings';
 
 // The host's recordings on a disk of the test's own (a small tmpfs) with a
@@ -100,24 +101,49 @@ test(
   },
 );
 
-test('a host that stops while a recording starts answers "stopping" and leaves no writer running', async () => {
+/** Ada speaking in a room, and the recordings of a data directory of the test's own. */
+async function withAdaSpeaking(
+  use: (room: Room, recordings: Recordings, dataDir: string) => Promise<void>,
+): Promise<void> {
   const { room, worker } = await openTestRoom();
-  const ada = await addPeer(room, 'Ada');
-  const microphone = await publish(room, ada, 'opus');
-  const dir = mkdtempSync(join(tmpdir(), 'roundtable-recordings-stop-'));
-  const recordings = await Recordings.open(dir, createLogger('silent'));
+  const microphone = await publish(room, await addPeer(room, 'Ada'), 'opus');
+  const dataDir = mkdtempSync(join(tmpdir(), 'roundtable-recordings-start-'));
   try {
-    // start() waits for the first packets: the host stops meanwhile.
-    const starting = recordings.start(room, { actor: null, userId: 'user-Ada', name: 'Ada' });
-    const closing = recordings.close();
-    await expect(starting).rejects.toMatchObject({ reason: 'unavailable' });
-    await closing;
-    expect(recordings.isRecording(room.id)).toBe(false);
-    expect(childProcessesMentioning(join(dir, 'recordings'))).toEqual([]);
+    await use(room, await Recordings.open(dataDir, createLogger('silent')), dataDir);
   } finally {
     microphone.stop();
     room.close(undefined);
     worker.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   }
-});
+}
+
+const ada = { actor: null, userId: 'user-Ada', name: 'Ada' };
+
+test('a host that stops while a recording starts answers "stopping" and leaves no writer running', () =>
+  withAdaSpeaking(async (room, recordings, dataDir) => {
+    // start() waits for the first packets: the host stops meanwhile.
+    const starting = recordings.start(room, ada);
+    const closing = recordings.close();
+    await expect(starting).rejects.toMatchObject({ reason: 'unavailable' });
+    await closing;
+    expect(recordings.isRecording(room.id)).toBe(false);
+    expect(childProcessesMentioning(join(dataDir, 'recordings'))).toEqual([]);
+  }));
+
+test('a stop asked while the recording starts stops it once it has started', () =>
+  withAdaSpeaking(async (room, recordings, dataDir) => {
+    const told: boolean[] = [];
+    recordings.on('status', (_room, status) => told.push(status.recording));
+    // From the REST API or `npm run record -- stop` while start() waits for the first packets.
+    const starting = recordings.start(room, ada);
+    await recordings.stop(room.id, null);
+    expect((await starting).recording).toBe(true);
+    expect(told).toEqual([true, false]);
+    expect(recordings.isRecording(room.id)).toBe(false);
+    const [summary] = await recordings.list('hub-1');
+    expect(summary?.state).not.toBe('recording');
+    const tracks = join(dataDir, 'recordings', summary!.recording_id, 'tracks');
+    expect(childProcessesMentioning(tracks)).toEqual([]);
+    await recordings.close();
+  }));

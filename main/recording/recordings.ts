@@ -6,12 +6,13 @@ import type { RecordingStatus, RecordingSummary } from '../../shared/protocol/re
 import { HostError } from '../host/host-error';
 import type { Logger } from '../host/logger';
 import type { Room } from '../sfu/room';
-import { compose, type ComposeOptions } from './composer';
+import type { ComposeOptions } from './composer';
+import { composesAtStart, CompositionQueue } from './composition-queue';
 import { findFfmpeg, type FfmpegTool } from './ffmpeg';
 import type { RecordingManifest } from './manifest';
 import { readManifest, recoverInterrupted } from './manifest-file';
 import { Recorder } from './recorder';
-import { formatBytes, formatDuration, summarize } from './recording-summary';
+import { summarize } from './recording-summary';
 
 // The host's recordings: one Recorder per meeting room while it records, one
 // composition at a time afterwards (the host has few cores and a meeting may
@@ -39,7 +40,10 @@ export interface Starter {
 }
 
 interface Running {
-  recorder: Recorder;
+  /** Undefined while it starts (the recorder waits for the first packets). */
+  recorder: Recorder | undefined;
+  /** Settles once start() is done, however it ended. */
+  started: Promise<void>;
   room: Room;
   startedBy: Actor | null;
   stoppedBy: Actor | null | undefined;
@@ -47,21 +51,21 @@ interface Running {
 
 export class Recordings extends EventEmitter<RecordingsEvents> {
   private readonly running = new Map<string, Running>();
-  /** Compositions run one after another on this chain. */
-  private queue: Promise<void> = Promise.resolve();
-  private readonly composing = new Map<string, number>();
-  /** Compositions that failed where the manifest could not say so (a full disk). */
-  private readonly unsaidFailures = new Map<string, string>();
-  private readonly abort = new AbortController();
+  /** Absent when there is no ffmpeg (nothing can be recorded or composed). */
+  private readonly compositions: CompositionQueue | undefined;
   private closed = false;
 
   private constructor(
     readonly dir: string,
     readonly tool: FfmpegTool,
     private readonly log: Logger,
-    private readonly composeOptions: Partial<ComposeOptions>,
+    composeOptions: Partial<ComposeOptions>,
   ) {
     super();
+    if (tool.available)
+      this.compositions = new CompositionQueue(tool.path, log, composeOptions, (manifest) =>
+        this.emitProgress(manifest),
+      );
   }
 
   /**
@@ -89,7 +93,7 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
           'a recording was cut short when the host stopped: kept as incomplete',
         );
       for (const manifest of await recordings.manifests())
-        if (recordings.composesAtStart(manifest)) recordings.enqueueCompose(manifest);
+        if (composesAtStart(manifest)) recordings.enqueueCompose(manifest);
     } catch (error) {
       // A full or read-only disk: recording will say so when someone starts one.
       log.warn({ err: error }, 'the recordings folder could not be prepared');
@@ -101,7 +105,7 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
   status(roomId: string): RecordingStatus {
     const running = this.running.get(roomId);
     // While a recorder is still starting, the room is not recorded yet.
-    const recorder = running?.recorder as Recorder | undefined;
+    const recorder = running?.recorder;
     return {
       recording: recorder !== undefined,
       started_at: recorder ? recorder.status().startedAt : null,
@@ -123,14 +127,35 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     if (this.running.has(room.id))
       throw new HostError('conflict', 'the meeting is already being recorded');
     // Held while the recorder starts, so a second start in the meantime is a conflict too.
-    const entry = { room, startedBy: starter.actor, stoppedBy: undefined } as Running;
+    let markStarted!: () => void;
+    const entry: Running = {
+      recorder: undefined,
+      started: new Promise((resolve) => (markStarted = resolve)),
+      room,
+      startedBy: starter.actor,
+      stoppedBy: undefined,
+    };
     this.running.set(room.id, entry);
     try {
+      return await this.begin(entry, starter, this.tool.path);
+    } finally {
+      markStarted();
+    }
+  }
+
+  private async begin(
+    entry: Running,
+    starter: Starter,
+    ffmpegPath: string,
+  ): Promise<RecordingStatus> {
+    const { room } = entry;
+    let recorder: Recorder;
+    try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      entry.recorder = await Recorder.start(room, {
+      recorder = await Recorder.start(room, {
         startedBy: { userId: starter.userId, name: starter.name },
         recordingsDir: this.dir,
-        ffmpegPath: this.tool.path,
+        ffmpegPath,
       });
     } catch (error) {
       this.running.delete(room.id);
@@ -142,15 +167,15 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
           : `the host cannot write the recording (${code ?? (error as Error).message})`,
       );
     }
-    const { recorder } = entry;
     if (this.closed) {
       // The host began to stop while the recorder started (it waits for the first packets).
       this.running.delete(room.id);
       await recorder.stop();
       throw new HostError('unavailable', 'the host is stopping');
     }
+    entry.recorder = recorder;
     recorder.on('state', (state) => {
-      if (!state.running) void this.finished(entry);
+      if (!state.running) void this.finished(entry, recorder);
       else this.emitProgress(recorder.manifest);
     });
     recorder.on('problem', (problem) =>
@@ -164,17 +189,23 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     this.emit('status', room, status, starter.actor, null);
     this.emitProgress(recorder.manifest);
     // The room may have closed while the recorder started: it then stops at once.
-    if (!recorder.running) void this.finished(entry);
+    if (!recorder.running) void this.finished(entry, recorder);
     return status;
   }
 
   /** Stops the recording of `roomId` (which then gets composed); resolves once its files are final. */
   async stop(roomId: string, by: Actor | null): Promise<void> {
-    const entry = this.running.get(roomId);
-    if (!entry?.recorder) throw new HostError('conflict', 'the meeting is not being recorded');
+    let entry = this.running.get(roomId);
+    if (entry && !entry.recorder) {
+      // Asked while it starts (a second or two): stopped once it has started.
+      await entry.started;
+      entry = this.running.get(roomId);
+    }
+    const recorder = entry?.recorder;
+    if (!entry || !recorder) throw new HostError('conflict', 'the meeting is not being recorded');
     entry.stoppedBy ??= by;
-    await entry.recorder.stop();
-    await this.finished(entry);
+    await recorder.stop();
+    await this.finished(entry, recorder);
   }
 
   /** The recordings of `hubId`, newest first. */
@@ -210,12 +241,11 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     await Promise.all(
       [...this.running.values()].map((entry) => entry.recorder?.stop().catch(() => undefined)),
     );
-    this.abort.abort();
-    await this.queue;
+    await this.compositions?.close();
   }
 
-  private async finished(entry: Running): Promise<void> {
-    const { room, recorder } = entry;
+  private async finished(entry: Running, recorder: Recorder): Promise<void> {
+    const { room } = entry;
     if (this.running.get(room.id) !== entry) return;
     this.running.delete(room.id);
     const manifest = await recorder.stop();
@@ -231,58 +261,8 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     if (!this.closed) this.enqueueCompose(manifest);
   }
 
-  /**
-   * What a start composes: recordings that stopped without a file (the host
-   * stopped first), and those whose composition found the disk full (there
-   * may be room now). Other failures would fail again.
-   */
-  private composesAtStart(manifest: RecordingManifest): boolean {
-    if (manifest.state === 'stopped' || manifest.state === 'composing') return true;
-    return (
-      manifest.state === 'compose_failed' && /disk is full/.test(manifest.problems.at(-1) ?? '')
-    );
-  }
-
   private enqueueCompose(manifest: RecordingManifest): void {
-    const folder = join(this.dir, manifest.id);
-    this.queue = this.queue.then(() => this.composeOne(folder, manifest));
-  }
-
-  private async composeOne(folder: string, queued: RecordingManifest): Promise<void> {
-    if (this.abort.signal.aborted || !this.tool.available) return;
-    const id = queued.id;
-    let lastShown = -1;
-    const progress = (fraction: number) => {
-      this.composing.set(id, fraction);
-      const percent = Math.floor(fraction * 100);
-      // Every 5 % on the terminal; every whole percent to the admins.
-      if (percent === lastShown) return;
-      if (Math.floor(percent / 5) !== Math.floor(lastShown / 5))
-        this.log.info({ recording: id }, `composing recording ${id}: ${percent} %`);
-      lastShown = percent;
-      this.emitProgress({ ...queued, state: 'composing' });
-    };
-    this.composing.set(id, 0);
-    progress(0);
-    const result = await compose(folder, {
-      ...this.composeOptions,
-      ffmpegPath: this.tool.available ? this.tool.path : '',
-      onProgress: progress,
-      signal: this.abort.signal,
-    }).catch((error: unknown) => ({ outcome: 'failed' as const, problem: String(error) }));
-    this.composing.delete(id);
-    const manifest = await readManifest(folder).catch(() => queued);
-    if (result.outcome === 'composed') {
-      const { bytes, durationMs } = result.composed;
-      this.log.info(
-        { recording: id, file: join(folder, result.composed.file) },
-        `recording ${id} is ready: ${join(folder, result.composed.file)} (${formatBytes(bytes)}, ${formatDuration(durationMs)})`,
-      );
-    } else if (result.outcome === 'failed') {
-      this.log.warn({ recording: id }, `recording ${id} could not be composed: ${result.problem}`);
-      if (manifest.state === 'composing') this.unsaidFailures.set(id, result.problem);
-    }
-    this.emitProgress(manifest);
+    this.compositions?.add(join(this.dir, manifest.id), manifest);
   }
 
   private async manifests(): Promise<RecordingManifest[]> {
@@ -299,8 +279,8 @@ export class Recordings extends EventEmitter<RecordingsEvents> {
     const running = [...this.running.values()].some((entry) => entry.recorder?.id === manifest.id);
     return summarize(manifest, {
       running,
-      progress: this.composing.get(manifest.id),
-      unsaidFailure: this.unsaidFailures.get(manifest.id),
+      progress: this.compositions?.progressOf(manifest.id),
+      unsaidFailure: this.compositions?.unsaidFailureOf(manifest.id),
     });
   }
 
