@@ -94,8 +94,8 @@ export function buildComposeCommand(input: ComposeGraphInput): ComposeCommand {
   const lines = [background(timeline, slots, files[0]!.path, fontFile)];
   let current = 'bg';
   videos.forEach((track, i) => {
-    const { size, position, enable } = trackExpressions(timeline, track.id);
-    const hold = holdSeconds(timeline, track);
+    const { size, position, enable, shownUntilFrame } = trackExpressions(timeline, track.id);
+    const hold = holdSeconds(timeline, track, shownUntilFrame);
     const held = hold > 0 ? `,${filter('tpad', { stop_mode: 'clone', stop_duration: hold })}` : '';
     lines.push(
       `[${i}:v]fps=${timeline.fps}${held},${filter('scale', { eval: 'frame', ...size, flags: 'bilinear' })}[t${i}]`,
@@ -206,6 +206,8 @@ function trackExpressions(timeline: Timeline, trackId: string) {
     },
     position: { x: sum((r) => r.x), y: sum((r) => r.y) },
     enable: sumOf(inside),
+    /** The frame after the last one that shows the track. */
+    shownUntilFrame: stretches.at(-1)?.to ?? 0,
   };
 }
 
@@ -214,15 +216,9 @@ function trackExpressions(timeline: Timeline, trackId: string) {
  * (and one frame more): a sender that stopped sending frames before the end
  * (a stalled camera) is held on its last frame, as the meeting saw it.
  */
-function holdSeconds(timeline: Timeline, track: GraphTrack): number {
+function holdSeconds(timeline: Timeline, track: GraphTrack, shownUntilFrame: number): number {
   if (track.mediaDurationMs === undefined) return 0;
-  const lastFrame = Math.max(
-    0,
-    ...timeline.segments
-      .filter((s) => placementsOf(s).some((p) => p.trackId === track.id))
-      .map((s) => s.endFrame),
-  );
-  const heldMs = (lastFrame / timeline.fps) * 1000 - (track.startMs + track.mediaDurationMs);
+  const heldMs = (shownUntilFrame / timeline.fps) * 1000 - (track.startMs + track.mediaDurationMs);
   return heldMs > 0 ? Number(((heldMs + 1000 / timeline.fps) / 1000).toFixed(3)) : 0;
 }
 
